@@ -1,0 +1,403 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using QuikApp.Workers.Shared.Kafka.Producing;
+using QuikApp.Workers.Shared.Metrics;
+
+namespace QuikApp.Workers.Shared.Kafka.Consuming;
+
+/// <summary>
+/// Processes one assigned partition: takes its records in offset order from a queue fed by the poll loop,
+/// hands them to the handler in batches, retries and dead-letters as the failure demands, and stores an offset
+/// only once every record up to it has a durable effect.
+/// </summary>
+internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
+{
+    private readonly EventConsumerOptions _options;
+    private readonly IRecordDecoder<TEvent> _decoder;
+    private readonly IEventBatchHandler<TEvent> _handler;
+    private readonly IDeadLetterPublisher _deadLetters;
+    private readonly IFailureClassifier _classifier;
+    private readonly RetryBackoff _backoff;
+    private readonly WorkerMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly IPartitionControl<TEvent> _control;
+    private readonly Channel<KafkaRecord> _queue = Channel.CreateUnbounded<KafkaRecord>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    // Drain: no new batch starts and backoff waits end. Abort: the handler call in progress is cancelled.
+    private readonly CancellationTokenSource _drain = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly Lock _pauseGate = new();
+    private Task _loop = Task.CompletedTask;
+    private int _queued;
+    private bool _backpressured;
+    private bool _retrying;
+    private bool _paused;
+
+    public PartitionWorker(
+        TopicPartition topicPartition,
+        EventConsumerOptions options,
+        IRecordDecoder<TEvent> decoder,
+        IEventBatchHandler<TEvent> handler,
+        IDeadLetterPublisher deadLetters,
+        IFailureClassifier classifier,
+        WorkerMetrics metrics,
+        ILogger logger,
+        IPartitionControl<TEvent> control)
+    {
+        TopicPartition = topicPartition;
+        _options = options;
+        _decoder = decoder;
+        _handler = handler;
+        _deadLetters = deadLetters;
+        _classifier = classifier;
+        _backoff = new RetryBackoff(options.Retry);
+        _metrics = metrics;
+        _logger = logger;
+        _control = control;
+    }
+
+    public TopicPartition TopicPartition { get; }
+
+    public OffsetTracker Tracker { get; } = new();
+
+    /// <summary>Records queued and not yet taken into a batch.</summary>
+    public int QueuedCount => Volatile.Read(ref _queued);
+
+    public bool IsPaused
+    {
+        get
+        {
+            lock (_pauseGate)
+            {
+                return _paused;
+            }
+        }
+    }
+
+    /// <summary>True once the processing loop has ended (drained, aborted or faulted).</summary>
+    public bool IsStopped => _loop.IsCompleted;
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Called by the poll loop, in offset order.</summary>
+    public void Enqueue(KafkaRecord record)
+    {
+        Tracker.Begin(record.Offset);
+        if (!_queue.Writer.TryWrite(record))
+        {
+            // The worker is stopping: the record stays in flight, so its offset is never committed past.
+            return;
+        }
+
+        if (Interlocked.Increment(ref _queued) >= _options.PartitionQueueHighWatermark)
+        {
+            UpdatePause(backpressured: true, retrying: null);
+        }
+    }
+
+    /// <summary>
+    /// Stops taking new batches, lets the batch in progress finish within <paramref name="drainTimeout"/>, and
+    /// aborts it past that. Records not yet handled stay uncommitted and are delivered again to the next owner.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drainTimeout)
+    {
+        _queue.Writer.TryComplete();
+        await _drain.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.WaitAsync(drainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogDrainTimedOut(drainTimeout);
+            await _abort.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Stops at once without finishing anything (the partition was lost).</summary>
+    public async Task AbortAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _drain.CancelAsync().ConfigureAwait(false);
+        await _abort.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await AbortAsync().ConfigureAwait(false);
+        _drain.Dispose();
+        _abort.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        using var scope = _logger.BeginScope(new Dictionary<string, object>
+        {
+            ["topic"] = TopicPartition.Topic,
+            ["partition"] = TopicPartition.Partition.Value,
+        });
+        try
+        {
+            while (!_drain.IsCancellationRequested)
+            {
+                var batch = await ReadBatchAsync().ConfigureAwait(false);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                await ProcessAsync(batch).ConfigureAwait(false);
+                foreach (var record in batch)
+                {
+                    Tracker.Complete(record.Offset);
+                }
+
+                _control.StoreOffset(this, Tracker.Committable);
+            }
+        }
+        catch (Exception) when (_drain.IsCancellationRequested)
+        {
+            // Stopping: the unfinished batch is abandoned and its offsets stay uncommitted.
+        }
+        catch (Exception ex)
+        {
+            // Only a bug in the engine gets here; the partition stops and is redelivered after a restart.
+            LogWorkerFaulted(ex);
+            throw;
+        }
+    }
+
+    private async Task<List<KafkaRecord>> ReadBatchAsync()
+    {
+        var batch = new List<KafkaRecord>(Math.Min(_options.MaxBatchSize, 1024));
+        var reader = _queue.Reader;
+        if (!await reader.WaitToReadAsync(_drain.Token).ConfigureAwait(false))
+        {
+            return batch;
+        }
+
+        Drain(reader, batch);
+        if (batch.Count < _options.MaxBatchSize && _options.MaxBatchWait > TimeSpan.Zero)
+        {
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(_drain.Token);
+            window.CancelAfter(_options.MaxBatchWait);
+            try
+            {
+                while (batch.Count < _options.MaxBatchSize && await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+                {
+                    Drain(reader, batch);
+                }
+            }
+            catch (OperationCanceledException) when (!_drain.IsCancellationRequested)
+            {
+                // The batch window closed: handle what we have.
+            }
+        }
+
+        if (Interlocked.Add(ref _queued, -batch.Count) <= _options.PartitionQueueLowWatermark)
+        {
+            UpdatePause(backpressured: false, retrying: null);
+        }
+
+        return batch;
+    }
+
+    private void Drain(ChannelReader<KafkaRecord> reader, List<KafkaRecord> batch)
+    {
+        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var record))
+        {
+            batch.Add(record);
+        }
+    }
+
+    private async Task ProcessAsync(List<KafkaRecord> records)
+    {
+        var events = new List<ConsumedEvent<TEvent>>(records.Count);
+        var deadLetters = new List<DeadLetter>();
+        foreach (var record in records)
+        {
+            var decoded = Decode(record);
+            if (decoded.IsSuccess)
+            {
+                events.Add(new ConsumedEvent<TEvent>(record, decoded.Event!));
+            }
+            else
+            {
+                deadLetters.Add(new DeadLetter(record, DeadLetterKind.Malformed, decoded.Error!, null));
+            }
+        }
+
+        if (events.Count > 0)
+        {
+            deadLetters.AddRange(await HandleWithRetryAsync(events).ConfigureAwait(false));
+        }
+
+        // Dead-letter in offset order so the .dlq topic mirrors the source partition's order.
+        foreach (var deadLetter in deadLetters.OrderBy(d => d.Record.Offset))
+        {
+            await DeadLetterAsync(deadLetter).ConfigureAwait(false);
+        }
+    }
+
+    private DecodeResult<TEvent> Decode(KafkaRecord record)
+    {
+        try
+        {
+            return _decoder.Decode(record);
+        }
+        catch (Exception ex)
+        {
+            // A decoder must not throw, but if one does the record is still malformed input, not a crash.
+            return DecodeResult.Failure<TEvent>($"decoder threw {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private async Task<List<DeadLetter>> HandleWithRetryAsync(List<ConsumedEvent<TEvent>> events)
+    {
+        var transientAttempts = 0;
+        var unknownAttempts = 0;
+        while (true)
+        {
+            var batch = new EventBatch<TEvent>(TopicPartition, events);
+            Exception failure;
+            try
+            {
+                await InvokeHandlerAsync(batch).ConfigureAwait(false);
+                _metrics.Handled(TopicPartition.Topic, events.Count - batch.Rejected.Count);
+                if (transientAttempts + unknownAttempts > 0)
+                {
+                    LogRecovered(events[0].Record.Offset, transientAttempts + unknownAttempts);
+                    UpdatePause(backpressured: null, retrying: false);
+                }
+
+                return [.. batch.Rejected.Select(r => new DeadLetter(r.Event.Record, DeadLetterKind.Rejected, r.Reason, null))];
+            }
+            catch (Exception ex) when (!_abort.IsCancellationRequested)
+            {
+                failure = ex;
+            }
+
+            var kind = _classifier.Classify(failure);
+            _metrics.Failed(TopicPartition.Topic, events.Count, kind.ToString().ToLowerInvariant());
+            if (kind == FailureKind.Transient || (kind == FailureKind.Unknown && ++unknownAttempts < _options.UnknownFailureMaxAttempts))
+            {
+                var attempt = kind == FailureKind.Transient ? transientAttempts++ : unknownAttempts - 1;
+                var delay = _backoff.DelayFor(attempt);
+                LogRetrying(failure, kind, events[0].Record.Offset, events[^1].Record.Offset, attempt + 1, delay);
+                UpdatePause(backpressured: null, retrying: true);
+                await Task.Delay(delay, _drain.Token).ConfigureAwait(false);
+                continue;
+            }
+
+            UpdatePause(backpressured: null, retrying: false);
+            if (events.Count == 1)
+            {
+                return [new DeadLetter(events[0].Record, DeadLetterKind.HandlerFailure, Describe(failure), failure)];
+            }
+
+            // A permanent failure of a batch says nothing about which event is bad: split it and retry each half,
+            // so healthy events get their effect and only the poison ones are dead-lettered.
+            LogIsolating(failure, events.Count);
+            var middle = events.Count / 2;
+            var left = await HandleWithRetryAsync(events.Take(middle).ToList()).ConfigureAwait(false);
+            var right = await HandleWithRetryAsync(events.Skip(middle).ToList()).ConfigureAwait(false);
+            return [.. left, .. right];
+        }
+    }
+
+    private async Task InvokeHandlerAsync(EventBatch<TEvent> batch)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        timeout.CancelAfter(_options.HandlerTimeout);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            // WaitAsync bounds a handler that ignores its token: the call is then left to finish on its own
+            // (its writes are idempotent) and the batch is retried.
+            await _handler.HandleAsync(batch, timeout.Token)
+                .WaitAsync(_options.HandlerTimeout + TimeSpan.FromSeconds(1), _abort.Token)
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_abort.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The handler did not finish within {_options.HandlerTimeout}.");
+        }
+        finally
+        {
+            _metrics.HandlerCompleted(TopicPartition.Topic, batch.Count, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task DeadLetterAsync(DeadLetter deadLetter)
+    {
+        var eventId = _decoder.EventIdOf(deadLetter.Record);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _deadLetters.PublishAsync(deadLetter.Record, deadLetter.Kind, deadLetter.Reason, deadLetter.Exception, _abort.Token)
+                    .ConfigureAwait(false);
+                _metrics.DeadLettered(TopicPartition.Topic, deadLetter.Kind.ToString().ToLowerInvariant());
+                LogDeadLettered(deadLetter.Record.Offset, eventId, deadLetter.Kind, deadLetter.Reason);
+                return;
+            }
+            catch (Exception ex) when (!_abort.IsCancellationRequested)
+            {
+                // The record must reach the DLQ before its offset may be committed: keep trying, paused.
+                var delay = _backoff.DelayFor(attempt);
+                LogDeadLetterRetry(ex, deadLetter.Record.Offset, delay);
+                UpdatePause(backpressured: null, retrying: true);
+                await Task.Delay(delay, _drain.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void UpdatePause(bool? backpressured, bool? retrying)
+    {
+        bool changedTo;
+        lock (_pauseGate)
+        {
+            _backpressured = backpressured ?? _backpressured;
+            _retrying = retrying ?? _retrying;
+            var paused = _backpressured || _retrying;
+            if (paused == _paused)
+            {
+                return;
+            }
+
+            _paused = changedTo = paused;
+        }
+
+        _control.SetPaused(this, changedTo);
+    }
+
+    private static string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handler failed ({FailureKind}) on offsets {FirstOffset}-{LastOffset}; retry {Attempt} in {Delay}; partition paused")]
+    private partial void LogRetrying(Exception exception, FailureKind failureKind, long firstOffset, long lastOffset, int attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handler recovered at offset {FirstOffset} after {Attempts} failed attempts; partition resumed")]
+    private partial void LogRecovered(long firstOffset, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Permanent failure on a batch of {Count}: splitting it to isolate the failing events")]
+    private partial void LogIsolating(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered offset {Offset} (eventId {EventId}) as {DeadLetterKind}: {Reason}")]
+    private partial void LogDeadLettered(long offset, string? eventId, DeadLetterKind deadLetterKind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not dead-letter offset {Offset}; retrying in {Delay}")]
+    private partial void LogDeadLetterRetry(Exception exception, long offset, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "In-flight batch did not finish within {DrainTimeout}; abandoned uncommitted")]
+    private partial void LogDrainTimedOut(TimeSpan drainTimeout);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Partition worker stopped on an unexpected error")]
+    private partial void LogWorkerFaulted(Exception exception);
+
+    private sealed record DeadLetter(KafkaRecord Record, DeadLetterKind Kind, string Reason, Exception? Exception);
+}

@@ -1,0 +1,52 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace QuikApp.Workers.Shared.Kafka.Producing;
+
+/// <summary>
+/// The process's one Kafka producer (acks=all, idempotent; see <see cref="KafkaClientConfigs.Producer"/>), shared by
+/// the dead-letter publisher and the event publisher. A produce completes only once the brokers acknowledged it.
+/// </summary>
+public sealed partial class RecordProducer : IDisposable
+{
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
+    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly ILogger<RecordProducer> _logger;
+
+    public RecordProducer(ProducerConfig config, ILogger<RecordProducer> logger)
+    {
+        _logger = logger;
+        _producer = new ProducerBuilder<byte[], byte[]>(config)
+            .SetErrorHandler((_, error) => LogProducerError(error.Code, error.Reason, error.IsFatal))
+            .Build();
+    }
+
+    /// <summary>Produces one record and waits for its acknowledgement; throws <see cref="ProduceException{TKey,TValue}"/> when it is not delivered.</summary>
+    public Task<DeliveryResult<byte[], byte[]>> ProduceAsync(string topic, byte[]? key, byte[]? value, Headers headers, CancellationToken cancellationToken)
+    {
+        var message = new Message<byte[], byte[]> { Key = key!, Value = value!, Headers = headers };
+        return _producer.ProduceAsync(topic, message, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            var pending = _producer.Flush(FlushTimeout);
+            if (pending > 0)
+            {
+                LogUnflushed(pending);
+            }
+        }
+        finally
+        {
+            _producer.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Producer error {ErrorCode} (fatal: {IsFatal}): {Reason}")]
+    private partial void LogProducerError(ErrorCode errorCode, string reason, bool isFatal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Pending} produced records were not acknowledged before shutdown")]
+    private partial void LogUnflushed(int pending);
+}
