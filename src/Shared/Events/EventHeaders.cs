@@ -1,0 +1,16 @@
+namespace QuikApp.Workers.Shared.Events;
+
+/// <summary>Kafka header names the contract puts beside the event value.</summary>
+public static class EventHeaders
+{
+    public const string EventType = "event-type";
+    public const string CorrelationId = "correlation-id";
+
+    // Added when an event is dead-lettered; the value and key are kept byte-for-byte, so these say why and from where.
+    public const string DlqReason = "dlq-reason";
+    public const string DlqException = "dlq-exception";
+    public const string DlqSourceTopic = "dlq-source-topic";
+    public const string DlqSourcePartition = "dlq-source-partition";
+    public const string DlqSourceOffset = "dlq-source-offset";
+    public const string DlqFailedAt = "dlq-failed-at";
+}
