@@ -1,0 +1,15 @@
+namespace QuikApp.Workers.Shared.Mongo;
+
+/// <summary>Who builds an index: each worker bootstraps only the indexes it owns.</summary>
+public enum IndexOwner
+{
+    Moderation,
+    Files,
+    Analytics,
+
+    /// <summary>
+    /// Indexes on QuikApp_messages, which the upstream message-service writes and indexes. They are declared so the
+    /// contract is checked and tests and tools can build them; no worker builds them at start unless it asks to.
+    /// </summary>
+    MessageService,
+}

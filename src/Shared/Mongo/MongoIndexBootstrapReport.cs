@@ -1,0 +1,77 @@
+using System.Globalization;
+using MongoDB.Bson;
+
+namespace QuikApp.Workers.Shared.Mongo;
+
+/// <summary>What happened to one declared index during a bootstrap run.</summary>
+public enum IndexBootstrapOutcome
+{
+    Created,
+    AlreadyPresent,
+    Conflict,
+}
+
+/// <summary>How an existing index conflicts with a declaration. Nothing is ever dropped to resolve one.</summary>
+public enum IndexConflictKind
+{
+    /// <summary>An index with the declared name exists on other keys (server code 86 IndexKeySpecsConflict).</summary>
+    SameNameDifferentKeys,
+
+    /// <summary>An index with the declared name and keys exists with other options, e.g. not unique (code 85 IndexOptionsConflict).</summary>
+    SameNameDifferentOptions,
+
+    /// <summary>Only the TTL differs. Fixable in place with collMod (a later change); reported apart for that reason.</summary>
+    TtlExpiryDiffers,
+
+    /// <summary>An equivalent index (same keys, filter and collation) exists under another name (code 85).</summary>
+    SameKeysDifferentName,
+
+    /// <summary>The server refused the index for a reason the bootstrapper could not match to an existing index.</summary>
+    Other,
+}
+
+/// <summary>One declared index and what the bootstrapper found for it.</summary>
+public sealed record IndexBootstrapResult(
+    MongoIndexDefinition Index,
+    string DatabaseName,
+    IndexBootstrapOutcome Outcome,
+    IndexConflictKind? ConflictKind = null,
+    BsonDocument? ExistingIndex = null,
+    string? Detail = null)
+{
+    public string Namespace => $"{DatabaseName}.{Index.Collection}";
+
+    public override string ToString() => Outcome == IndexBootstrapOutcome.Conflict
+        ? $"{Namespace} index {Index.Name}: conflict {ConflictKind} ({Detail})"
+        : $"{Namespace} index {Index.Name}: {Outcome}";
+}
+
+/// <summary>The result of one <see cref="MongoIndexBootstrapper.EnsureAsync(IEnumerable{IndexOwner}, CancellationToken)"/> run.</summary>
+public sealed class MongoIndexBootstrapReport
+{
+    public MongoIndexBootstrapReport(IReadOnlyList<IndexBootstrapResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        Results = results;
+    }
+
+    public IReadOnlyList<IndexBootstrapResult> Results { get; }
+
+    public IReadOnlyList<IndexBootstrapResult> Created => With(IndexBootstrapOutcome.Created);
+
+    public IReadOnlyList<IndexBootstrapResult> AlreadyPresent => With(IndexBootstrapOutcome.AlreadyPresent);
+
+    public IReadOnlyList<IndexBootstrapResult> Conflicts => With(IndexBootstrapOutcome.Conflict);
+
+    public bool HasConflicts => Results.Any(result => result.Outcome == IndexBootstrapOutcome.Conflict);
+
+    /// <summary>True when every declared index was already there as declared (a second run changes nothing).</summary>
+    public bool AllAlreadyPresent => Results.All(result => result.Outcome == IndexBootstrapOutcome.AlreadyPresent);
+
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Results.Count} indexes: {Created.Count} created, {AlreadyPresent.Count} already present, {Conflicts.Count} conflicting");
+
+    private List<IndexBootstrapResult> With(IndexBootstrapOutcome outcome) =>
+        Results.Where(result => result.Outcome == outcome).ToList();
+}

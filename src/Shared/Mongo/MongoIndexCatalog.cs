@@ -1,0 +1,103 @@
+using MongoDB.Bson;
+using static QuikApp.Workers.Shared.Mongo.MongoCatalog;
+
+namespace QuikApp.Workers.Shared.Mongo;
+
+/// <summary>Every index QuikApp declares, owner-tagged; later features add theirs to <see cref="All"/>.</summary>
+/// <remarks>
+/// Names: the seed creates its indexes without a name, so MongoDB named them by its default rule
+/// (<see cref="MongoIndexDefinition.DefaultNameFor"/>). We use exactly those names, because an index with the same keys
+/// under another name is a conflict (code 85), not a match. The one exception is the seed's partial index on
+/// { channelId: 1, createdAt: -1 }: its default name would collide with the full index on the same keys, so it gets
+/// its own. MongoDB (4.6+ FCV, so 7.0) treats a partial and a non-partial index on the same keys as different indexes,
+/// so both can exist under distinct names. The seed's <c>background: true</c> is not rendered: it is ignored since 4.2.
+/// </remarks>
+public static class MongoIndexCatalog
+{
+    private const string SeedMessages = "seed: messages indexes";
+
+    public static IReadOnlyList<MongoIndexDefinition> All { get; } =
+    [
+        // QuikApp_messages.messages (seed; built by message-service)
+        Seed(QuikAppDatabase.Messages, Collections.Messages, Keys(("channelId", 1), ("createdAt", -1)), SeedMessages),
+        Seed(QuikAppDatabase.Messages, Collections.Messages, Keys(("threadId", 1), ("createdAt", 1)), SeedMessages),
+        Seed(QuikAppDatabase.Messages, Collections.Messages, Keys(("userId", 1), ("createdAt", -1)), SeedMessages),
+        Seed(QuikAppDatabase.Messages, Collections.Messages, Keys(("workspaceId", 1), ("createdAt", -1)), SeedMessages),
+        Seed(QuikAppDatabase.Messages, Collections.Messages, Keys(("mentions", 1), ("createdAt", -1)), SeedMessages),
+        Seed(QuikAppDatabase.Messages, Collections.Messages, new BsonDocument("content", "text"), "seed: messages text search"),
+        Seed(QuikAppDatabase.Messages, Collections.Messages, Keys(("clientMessageId", 1)), "seed: client-side deduplication") with
+        {
+            Unique = true,
+            Sparse = true,
+        },
+        new()
+        {
+            Owner = IndexOwner.MessageService,
+            Database = QuikAppDatabase.Messages,
+            Collection = Collections.Messages,
+            Name = "channelId_1_createdAt_-1_notDeleted",
+            Keys = Keys(("channelId", 1), ("createdAt", -1)),
+            PartialFilterExpression = new BsonDocument("deleted", false),
+            Purpose = "seed: index optimization, partial index for undeleted messages",
+        },
+
+        // QuikApp_messages.reactions and read_receipts (seed; built by message-service)
+        Seed(QuikAppDatabase.Messages, Collections.Reactions, Keys(("messageId", 1), ("emoji", 1)), "seed: reactions indexes"),
+        Seed(QuikAppDatabase.Messages, Collections.Reactions, Keys(("userId", 1), ("messageId", 1)), "seed: reactions indexes") with { Unique = true },
+        Seed(QuikAppDatabase.Messages, Collections.ReadReceipts, Keys(("channelId", 1), ("userId", 1)), "seed: read receipts indexes") with { Unique = true },
+        Seed(QuikAppDatabase.Messages, Collections.ReadReceipts, Keys(("userId", 1)), "seed: read receipts indexes"),
+
+        // QuikApp_files (seed; the files worker owns them)
+        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("fileId", 1)), "seed: file metadata indexes") with { Unique = true },
+        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("workspaceId", 1), ("createdAt", -1)), "seed: file metadata indexes"),
+        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("uploadedBy", 1)), "seed: file metadata indexes"),
+        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("expiresAt", 1)), "seed: temporary files expire at expiresAt") with
+        {
+            ExpireAfterSeconds = 0,
+        },
+        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.TempUploads, Keys(("createdAt", 1)), "seed: temp uploads live one day") with
+        {
+            ExpireAfterSeconds = 86_400,
+        },
+
+        // Worker-specific
+        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("virusScan.status", 1), ("createdAt", 1)), "files worker: stuck-pending scan sweeper"),
+        Owned(IndexOwner.Moderation, QuikAppDatabase.Moderation, Collections.AutoModResults, Keys(("messageId", 1)), "moderation worker: one result per message (idempotent upsert)") with
+        {
+            Unique = true,
+        },
+        Owned(IndexOwner.Moderation, QuikAppDatabase.Moderation, Collections.Reports, Keys(("status", 1), ("reviewedAt", 1)), "moderation worker: review queue by status"),
+    ];
+
+    /// <summary>The indexes the given owners build, in declaration order.</summary>
+    public static IReadOnlyList<MongoIndexDefinition> OwnedBy(IEnumerable<IndexOwner> owners)
+    {
+        ArgumentNullException.ThrowIfNull(owners);
+        var wanted = owners.ToHashSet();
+        return All.Where(index => wanted.Contains(index.Owner)).ToList();
+    }
+
+    private static MongoIndexDefinition Seed(QuikAppDatabase database, string collection, BsonDocument keys, string purpose) =>
+        Owned(IndexOwner.MessageService, database, collection, keys, purpose);
+
+    private static MongoIndexDefinition Owned(IndexOwner owner, QuikAppDatabase database, string collection, BsonDocument keys, string purpose) => new()
+    {
+        Owner = owner,
+        Database = database,
+        Collection = collection,
+        Name = MongoIndexDefinition.DefaultNameFor(keys),
+        Keys = keys,
+        Purpose = purpose,
+    };
+
+    private static BsonDocument Keys(params (string Field, int Direction)[] keys)
+    {
+        var document = new BsonDocument();
+        foreach (var (field, direction) in keys)
+        {
+            document.Add(field, direction);
+        }
+
+        return document;
+    }
+}

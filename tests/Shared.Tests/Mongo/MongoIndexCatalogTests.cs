@@ -1,0 +1,142 @@
+using MongoDB.Bson;
+using QuikApp.Workers.Shared.Mongo;
+
+namespace QuikApp.Workers.Shared.Tests.Mongo;
+
+/// <summary>The catalog against the seed (/docs/mongodb.md of the design), line by line.</summary>
+public sealed class MongoIndexCatalogTests
+{
+    /// <summary>Every createIndex in the seed (plus the worker indexes of this issue), transcribed independently of the catalog.</summary>
+    public static TheoryData<string, string, string, string> DeclaredIndexes => new()
+    {
+        // database, collection, keys, options
+        { "QuikApp_messages", "messages", "{ channelId: 1, createdAt: -1 }", "{}" },
+        { "QuikApp_messages", "messages", "{ threadId: 1, createdAt: 1 }", "{}" },
+        { "QuikApp_messages", "messages", "{ userId: 1, createdAt: -1 }", "{}" },
+        { "QuikApp_messages", "messages", "{ workspaceId: 1, createdAt: -1 }", "{}" },
+        { "QuikApp_messages", "messages", "{ mentions: 1, createdAt: -1 }", "{}" },
+        { "QuikApp_messages", "messages", "{ content: 'text' }", "{}" },
+        { "QuikApp_messages", "messages", "{ clientMessageId: 1 }", "{ unique: true, sparse: true }" },
+        { "QuikApp_messages", "messages", "{ channelId: 1, createdAt: -1 }", "{ partialFilterExpression: { deleted: false } }" },
+        { "QuikApp_messages", "reactions", "{ messageId: 1, emoji: 1 }", "{}" },
+        { "QuikApp_messages", "reactions", "{ userId: 1, messageId: 1 }", "{ unique: true }" },
+        { "QuikApp_messages", "read_receipts", "{ channelId: 1, userId: 1 }", "{ unique: true }" },
+        { "QuikApp_messages", "read_receipts", "{ userId: 1 }", "{}" },
+        { "QuikApp_files", "files", "{ fileId: 1 }", "{ unique: true }" },
+        { "QuikApp_files", "files", "{ workspaceId: 1, createdAt: -1 }", "{}" },
+        { "QuikApp_files", "files", "{ uploadedBy: 1 }", "{}" },
+        { "QuikApp_files", "files", "{ expiresAt: 1 }", "{ expireAfterSeconds: 0 }" },
+        { "QuikApp_files", "temp_uploads", "{ createdAt: 1 }", "{ expireAfterSeconds: 86400 }" },
+        { "QuikApp_moderation", "auto_mod_results", "{ messageId: 1 }", "{ unique: true }" },
+        { "QuikApp_moderation", "reports", "{ status: 1, reviewedAt: 1 }", "{}" },
+        { "QuikApp_files", "files", "{ 'virusScan.status': 1, createdAt: 1 }", "{}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DeclaredIndexes))]
+    public void All_DeclaresTheIndexWithItsOptions(string database, string collection, string keys, string options)
+    {
+        var keyPattern = BsonDocument.Parse(keys);
+        var expected = BsonDocument.Parse(options);
+        var defaults = new MongoOptions();
+
+        var candidates = MongoIndexCatalog.All.Where(index =>
+            defaults.DatabaseName(index.Database) == database &&
+            index.Collection == collection &&
+            MongoIndexDefinition.KeyPatternsEqual(index.Keys, keyPattern) &&
+            Equals(index.PartialFilterExpression, expected.GetValue("partialFilterExpression", BsonNull.Value) as BsonDocument));
+
+        var index = Assert.Single(candidates);
+        Assert.Equal(expected.GetValue("unique", false).ToBoolean(), index.Unique);
+        Assert.Equal(expected.GetValue("sparse", false).ToBoolean(), index.Sparse);
+        Assert.Equal(expected.Contains("expireAfterSeconds") ? expected["expireAfterSeconds"].ToInt32() : null, index.ExpireAfterSeconds);
+    }
+
+    [Fact]
+    public void All_DeclaresNothingBeyondTheList()
+    {
+        Assert.Equal(DeclaredIndexes.Count, MongoIndexCatalog.All.Count);
+    }
+
+    [Fact]
+    public void All_NamesAreUniquePerCollection()
+    {
+        var duplicates = MongoIndexCatalog.All
+            .GroupBy(index => (index.Database, index.Collection, index.Name))
+            .Where(group => group.Count() > 1)
+            .Select(group => group.Key);
+
+        Assert.Empty(duplicates);
+    }
+
+    [Fact]
+    public void All_FullIndexesUseMongoDbDefaultNames_SoUnnamedSeedIndexesMatch()
+    {
+        var renamed = MongoIndexCatalog.All
+            .Where(index => index.PartialFilterExpression is null && index.Name != MongoIndexDefinition.DefaultNameFor(index.Keys))
+            .Select(index => index.Name);
+
+        Assert.Empty(renamed);
+    }
+
+    [Fact]
+    public void All_PartialChannelIndex_HasADistinctNameFromTheFullOne()
+    {
+        var channelIndexes = MongoIndexCatalog.All
+            .Where(index => index.Collection == MongoCatalog.Collections.Messages && index.Keys.Equals(BsonDocument.Parse("{ channelId: 1, createdAt: -1 }")))
+            .ToList();
+
+        Assert.Equal(2, channelIndexes.Count);
+        Assert.Equal("channelId_1_createdAt_-1", Assert.Single(channelIndexes, index => index.PartialFilterExpression is null).Name);
+        Assert.Equal("channelId_1_createdAt_-1_notDeleted", Assert.Single(channelIndexes, index => index.PartialFilterExpression is not null).Name);
+    }
+
+    [Fact]
+    public void All_EveryIndexIsOnACollectionTheCatalogKnows()
+    {
+        var unknown = MongoIndexCatalog.All.Where(index => !MongoCatalog.KnownCollections.Contains(index.CollectionRef)).Select(index => index.Name);
+
+        Assert.Empty(unknown);
+    }
+
+    [Fact]
+    public void All_RespectsServerRules_NoSparsePartialAndTtlOnlyOnSingleFields()
+    {
+        Assert.DoesNotContain(MongoIndexCatalog.All, index => index.Sparse && index.PartialFilterExpression is not null);
+        Assert.All(MongoIndexCatalog.All.Where(index => index.ExpireAfterSeconds is not null), index => Assert.Equal(1, index.Keys.ElementCount));
+        Assert.All(MongoIndexCatalog.All, index => Assert.InRange(index.Name.Length, 1, 127));
+    }
+
+    [Fact]
+    public void OwnedBy_Files_ReturnsOnlyTheFilesWorkersIndexes()
+    {
+        var owned = MongoIndexCatalog.OwnedBy([IndexOwner.Files]);
+
+        Assert.Equal(
+            ["fileId_1", "workspaceId_1_createdAt_-1", "uploadedBy_1", "expiresAt_1", "createdAt_1", "virusScan.status_1_createdAt_1"],
+            owned.Select(index => index.Name));
+        Assert.All(owned, index => Assert.Equal(QuikAppDatabase.Files, index.Database));
+    }
+
+    [Fact]
+    public void OwnedBy_Moderation_ReturnsTheModerationWorkersIndexes()
+    {
+        var owned = MongoIndexCatalog.OwnedBy([IndexOwner.Moderation]);
+
+        Assert.Equal(["messageId_1", "status_1_reviewedAt_1"], owned.Select(index => index.Name));
+    }
+
+    [Fact]
+    public void OwnedBy_MessageService_ReturnsEveryQuikAppMessagesIndex()
+    {
+        var owned = MongoIndexCatalog.OwnedBy([IndexOwner.MessageService]);
+
+        Assert.Equal(MongoIndexCatalog.All.Where(index => index.Database == QuikAppDatabase.Messages), owned);
+    }
+
+    [Fact]
+    public void OwnedBy_EveryOwner_ReturnsEverything()
+    {
+        Assert.Equal(MongoIndexCatalog.All, MongoIndexCatalog.OwnedBy(Enum.GetValues<IndexOwner>()));
+    }
+}
