@@ -44,6 +44,7 @@ public static class MongoServiceCollectionExtensions
             provider.GetRequiredService<IMongoClient>(),
             provider.GetRequiredService<IOptions<MongoOptions>>().Value));
         services.TryAddSingleton<MongoIndexBootstrapper>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IWorkerCommand, EnsureIndexesCommand>());
         return services;
     }
 
