@@ -38,7 +38,7 @@ public sealed class KafkaTestLane : IAsyncLifetime
         if (lane.Equals("testcontainers", StringComparison.OrdinalIgnoreCase))
         {
             LaneName = "testcontainers";
-            _container = new KafkaBuilder().WithImage("confluentinc/cp-kafka:7.9.0").Build();
+            _container = new KafkaBuilder("confluentinc/cp-kafka:7.9.0").Build();
             await _container.StartAsync().ConfigureAwait(false);
             BootstrapServers = _container.GetBootstrapAddress();
             return;

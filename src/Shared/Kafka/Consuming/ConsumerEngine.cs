@@ -52,6 +52,8 @@ public sealed partial class ConsumerEngine<TEvent> : IAsyncDisposable, IPartitio
     private volatile bool _brokersDown;
     private volatile string? _lastError;
     private int _stopped;
+    private volatile bool _stopRequested;
+    private volatile bool _unsubscribeRequested;
     private int _disposed;
 
     public ConsumerEngine(
@@ -146,8 +148,9 @@ public sealed partial class ConsumerEngine<TEvent> : IAsyncDisposable, IPartitio
             return;
         }
 
-        await _stopPolling.CancelAsync().ConfigureAwait(false);
-        await Task.Run(() => _pollThread?.Join(), CancellationToken.None).ConfigureAwait(false);
+        // The poll loop keeps running until the group is left: it must serve rebalance callbacks (closing in the middle
+        // of a cooperative rebalance that nobody serves can hang, librdkafka #4527). It pauses everything instead.
+        _stopRequested = true;
 
         var workers = _workers.Values.ToList();
         await Task.WhenAll(workers.Select(w => w.StopAsync(_options.ShutdownDrainTimeout))).ConfigureAwait(false);
@@ -155,11 +158,26 @@ public sealed partial class ConsumerEngine<TEvent> : IAsyncDisposable, IPartitio
         List<TopicPartitionOffset> offsets;
         lock (_ownership)
         {
-            offsets = CommittableOffsets(workers);
-            _workers.Clear();
+            offsets = CommittableOffsets(_workers.Values);
         }
 
         CommitSafely(offsets, "shutdown");
+
+        // Leave the group through the poll loop (the revoke callback commits again what is complete), then close.
+        _unsubscribeRequested = true;
+        var deadline = DateTime.UtcNow + _options.RevokeDrainTimeout + TimeSpan.FromSeconds(5);
+        while (!_workers.IsEmpty && _pollThread is { IsAlive: true } && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await _stopPolling.CancelAsync().ConfigureAwait(false);
+        await Task.Run(() => _pollThread?.Join(), CancellationToken.None).ConfigureAwait(false);
+        lock (_ownership)
+        {
+            _workers.Clear();
+        }
+
         await Task.Run(() =>
         {
             try
@@ -255,11 +273,30 @@ public sealed partial class ConsumerEngine<TEvent> : IAsyncDisposable, IPartitio
     private void PollLoop()
     {
         var consumer = _consumer!;
+        var pausedForStop = false;
+        var unsubscribed = false;
         while (!_stopPolling.IsCancellationRequested)
         {
             ConsumeResult<byte[], byte[]>? result;
             try
             {
+                if (_stopRequested && !pausedForStop)
+                {
+                    // Stop fetching: nothing new is handed to the workers while they drain.
+                    lock (_ownership)
+                    {
+                        consumer.Pause(consumer.Assignment);
+                    }
+
+                    pausedForStop = true;
+                }
+
+                if (_unsubscribeRequested && !unsubscribed)
+                {
+                    consumer.Unsubscribe();
+                    unsubscribed = true;
+                }
+
                 result = consumer.Consume(PollTimeout);
             }
             catch (ConsumeException ex) when (!ex.Error.IsFatal)
@@ -273,13 +310,20 @@ public sealed partial class ConsumerEngine<TEvent> : IAsyncDisposable, IPartitio
                 Fail(ex.Error);
                 return;
             }
+            catch (KafkaException ex)
+            {
+                _lastError = ex.Error.Reason;
+                LogConsumeError(ex, ex.Error.Code);
+                continue;
+            }
             catch (ObjectDisposedException)
             {
                 return;
             }
 
-            if (result?.Message is null)
+            if (result?.Message is null || _stopRequested)
             {
+                // While stopping, a record fetched before the pause is dropped unhandled (and stays uncommitted).
                 continue;
             }
 

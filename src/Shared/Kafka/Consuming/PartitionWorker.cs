@@ -35,6 +35,7 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     private bool _backpressured;
     private bool _retrying;
     private bool _paused;
+    private volatile bool _disposed;
 
     public PartitionWorker(
         TopicPartition topicPartition,
@@ -104,6 +105,11 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(TimeSpan drainTimeout)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         await _drain.CancelAsync().ConfigureAwait(false);
         try
@@ -121,6 +127,11 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     /// <summary>Stops at once without finishing anything (the partition was lost).</summary>
     public async Task AbortAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         await _drain.CancelAsync().ConfigureAwait(false);
         await _abort.CancelAsync().ConfigureAwait(false);
@@ -130,8 +141,12 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await AbortAsync().ConfigureAwait(false);
-        _drain.Dispose();
-        _abort.Dispose();
+        if (!_disposed)
+        {
+            _disposed = true;
+            _drain.Dispose();
+            _abort.Dispose();
+        }
     }
 
     private async Task RunAsync()
@@ -234,7 +249,7 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
 
         if (events.Count > 0)
         {
-            deadLetters.AddRange(await HandleWithRetryAsync(events).ConfigureAwait(false));
+            deadLetters.AddRange(await HandleWithRetryAsync(events, _options.UnknownFailureMaxAttempts).ConfigureAwait(false));
         }
 
         // Dead-letter in offset order so the .dlq topic mirrors the source partition's order.
@@ -257,7 +272,7 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
         }
     }
 
-    private async Task<List<DeadLetter>> HandleWithRetryAsync(List<ConsumedEvent<TEvent>> events)
+    private async Task<List<DeadLetter>> HandleWithRetryAsync(List<ConsumedEvent<TEvent>> events, int unknownMaxAttempts)
     {
         var transientAttempts = 0;
         var unknownAttempts = 0;
@@ -284,7 +299,7 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
 
             var kind = _classifier.Classify(failure);
             _metrics.Failed(TopicPartition.Topic, events.Count, kind.ToString().ToLowerInvariant());
-            if (kind == FailureKind.Transient || (kind == FailureKind.Unknown && ++unknownAttempts < _options.UnknownFailureMaxAttempts))
+            if (kind == FailureKind.Transient || (kind == FailureKind.Unknown && ++unknownAttempts < unknownMaxAttempts))
             {
                 var attempt = kind == FailureKind.Transient ? transientAttempts++ : unknownAttempts - 1;
                 var delay = _backoff.DelayFor(attempt);
@@ -301,11 +316,12 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
             }
 
             // A permanent failure of a batch says nothing about which event is bad: split it and retry each half,
-            // so healthy events get their effect and only the poison ones are dead-lettered.
+            // so healthy events get their effect and only the poison ones are dead-lettered. The failure already
+            // survived its retries, so the halves are not retried again for it (transient failures still are).
             LogIsolating(failure, events.Count);
             var middle = events.Count / 2;
-            var left = await HandleWithRetryAsync(events.Take(middle).ToList()).ConfigureAwait(false);
-            var right = await HandleWithRetryAsync(events.Skip(middle).ToList()).ConfigureAwait(false);
+            var left = await HandleWithRetryAsync(events.Take(middle).ToList(), 1).ConfigureAwait(false);
+            var right = await HandleWithRetryAsync(events.Skip(middle).ToList(), 1).ConfigureAwait(false);
             return [.. left, .. right];
         }
     }

@@ -12,6 +12,7 @@ public class EventPublisher(RecordProducer producer)
 {
     /// <param name="envelope">The event; its data type decides the topic.</param>
     /// <param name="key">The partition key the contract names for the topic (channelId or fileId).</param>
+    /// <param name="cancellationToken">Stops waiting for the acknowledgement (the record may still be delivered).</param>
     public virtual async Task PublishAsync(EventEnvelope envelope, string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
