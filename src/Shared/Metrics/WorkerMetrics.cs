@@ -39,7 +39,7 @@ public sealed class WorkerMetrics
             "1 while a partition is paused (backpressure or retrying a transient failure).");
     }
 
-    public void Consumed(string topic) => _consumed.Add(1, new KeyValuePair<string, object?>("topic", topic));
+    public void Consumed(string topic, int count) => _consumed.Add(count, new KeyValuePair<string, object?>("topic", topic));
 
     public void Handled(string topic, int count) => _handled.Add(count, new KeyValuePair<string, object?>("topic", topic));
 

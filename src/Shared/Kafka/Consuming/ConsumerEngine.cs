@@ -27,6 +27,9 @@ public sealed partial class ConsumerEngine<TEvent> : IAsyncDisposable, IPartitio
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Most records one poll burst takes before handing them over (bounds the burst's latency and memory).</summary>
+    private const int MaxBurst = 2_000;
+
     private readonly string _name;
     private readonly IReadOnlyCollection<string> _topics;
     private readonly ConsumerConfig _config;
@@ -328,15 +331,62 @@ public sealed partial class ConsumerEngine<TEvent> : IAsyncDisposable, IPartitio
             }
 
             _brokersDown = false;
-            if (!_workers.TryGetValue(result.TopicPartition, out var worker))
+            DispatchBurst(consumer, result);
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="first"/> and whatever else is already fetched (without waiting), groups it by partition and
+    /// hands each partition's records to its worker in one piece: per-record hand-overs would cost more than the work.
+    /// A burst ends early when a partition's queue would pass its high watermark, so backpressure stays exact.
+    /// </summary>
+    private void DispatchBurst(IConsumer<byte[], byte[]> consumer, ConsumeResult<byte[], byte[]> first)
+    {
+        var burst = new Dictionary<TopicPartition, (PartitionWorker<TEvent>? Worker, List<KafkaRecord> Records)>();
+        var result = first;
+        for (var taken = 1; ; taken++)
+        {
+            var partition = result.TopicPartition;
+            if (!burst.TryGetValue(partition, out var entry))
+            {
+                entry = (_workers.GetValueOrDefault(partition), []);
+                burst[partition] = entry;
+            }
+
+            entry.Records.Add(KafkaRecord.From(result));
+            var full = entry.Worker is { } owner && owner.QueuedCount + entry.Records.Count >= _options.PartitionQueueHighWatermark;
+            if (full || taken >= MaxBurst)
+            {
+                break;
+            }
+
+            try
+            {
+                result = consumer.Consume(TimeSpan.Zero);
+            }
+            catch (ConsumeException ex) when (!ex.Error.IsFatal)
+            {
+                LogConsumeError(ex, ex.Error.Code);
+                break;
+            }
+
+            if (result?.Message is null)
+            {
+                break;
+            }
+        }
+
+        foreach (var (partition, (worker, records)) in burst)
+        {
+            if (worker is null)
             {
                 // Cannot happen while the assignment callbacks keep _workers in step; never process unowned records.
-                LogUnownedRecord(result.Topic, result.Partition.Value, result.Offset.Value);
+                LogUnownedRecord(partition.Topic, partition.Partition.Value, records[0].Offset);
                 continue;
             }
 
-            _metrics.Consumed(result.Topic);
-            worker.Enqueue(KafkaRecord.From(result!));
+            _metrics.Consumed(partition.Topic, records.Count);
+            worker.Enqueue(records);
         }
     }
 

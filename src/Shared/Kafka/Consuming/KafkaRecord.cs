@@ -14,7 +14,7 @@ public sealed record KafkaRecord(
 {
     public TopicPartition TopicPartition => new(Topic, new Partition(Partition));
 
-    internal static KafkaRecord From(ConsumeResult<byte[]?, byte[]?> result)
+    internal static KafkaRecord From(ConsumeResult<byte[], byte[]> result)
     {
         var headers = result.Message.Headers is { Count: > 0 } h
             ? h.Select(x => new KeyValuePair<string, byte[]>(x.Key, x.GetValueBytes())).ToArray()

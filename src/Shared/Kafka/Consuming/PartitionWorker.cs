@@ -23,7 +23,9 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     private readonly WorkerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly IPartitionControl<TEvent> _control;
-    private readonly Channel<KafkaRecord> _queue = Channel.CreateUnbounded<KafkaRecord>(
+    // The poll loop hands records over in chunks (what one poll burst fetched for this partition): one hand-over, and
+    // at most one wake-up of this worker, per chunk rather than per record.
+    private readonly Channel<IReadOnlyList<KafkaRecord>> _queue = Channel.CreateUnbounded<IReadOnlyList<KafkaRecord>>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     // Drain: no new batch starts and backoff waits end. Abort: the handler call in progress is cancelled.
@@ -32,6 +34,8 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     private readonly Lock _pauseGate = new();
     private Task _loop = Task.CompletedTask;
     private int _queued;
+    private IReadOnlyList<KafkaRecord>? _leftover;
+    private int _leftoverStart;
     private bool _backpressured;
     private bool _retrying;
     private bool _paused;
@@ -83,17 +87,21 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
 
     public void Start() => _loop = Task.Run(RunAsync);
 
-    /// <summary>Called by the poll loop, in offset order.</summary>
-    public void Enqueue(KafkaRecord record)
+    /// <summary>Called by the poll loop with the records of one poll burst for this partition, in offset order.</summary>
+    public void Enqueue(IReadOnlyList<KafkaRecord> records)
     {
-        Tracker.Begin(record.Offset);
-        if (!_queue.Writer.TryWrite(record))
+        foreach (var record in records)
         {
-            // The worker is stopping: the record stays in flight, so its offset is never committed past.
+            Tracker.Begin(record.Offset);
+        }
+
+        if (!_queue.Writer.TryWrite(records))
+        {
+            // The worker is stopping: the records stay in flight, so their offsets are never committed past.
             return;
         }
 
-        if (Interlocked.Increment(ref _queued) >= _options.PartitionQueueHighWatermark)
+        if (Interlocked.Add(ref _queued, records.Count) >= _options.PartitionQueueHighWatermark)
         {
             UpdatePause(backpressured: true, retrying: null);
         }
@@ -191,12 +199,12 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     {
         var batch = new List<KafkaRecord>(Math.Min(_options.MaxBatchSize, 1024));
         var reader = _queue.Reader;
-        if (!await reader.WaitToReadAsync(_drain.Token).ConfigureAwait(false))
+        if (_leftover is null && !await reader.WaitToReadAsync(_drain.Token).ConfigureAwait(false))
         {
             return batch;
         }
 
-        Drain(reader, batch);
+        Fill(reader, batch);
         if (batch.Count < _options.MaxBatchSize && _options.MaxBatchWait > TimeSpan.Zero)
         {
             using var window = CancellationTokenSource.CreateLinkedTokenSource(_drain.Token);
@@ -205,7 +213,7 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
             {
                 while (batch.Count < _options.MaxBatchSize && await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
                 {
-                    Drain(reader, batch);
+                    Fill(reader, batch);
                 }
             }
             catch (OperationCanceledException) when (!_drain.IsCancellationRequested)
@@ -222,11 +230,33 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
         return batch;
     }
 
-    private void Drain(ChannelReader<KafkaRecord> reader, List<KafkaRecord> batch)
+    /// <summary>Takes queued records into <paramref name="batch"/> up to the batch size; a chunk that does not fit is split.</summary>
+    private void Fill(ChannelReader<IReadOnlyList<KafkaRecord>> reader, List<KafkaRecord> batch)
     {
-        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var record))
+        while (batch.Count < _options.MaxBatchSize)
         {
-            batch.Add(record);
+            if (_leftover is null)
+            {
+                if (!reader.TryRead(out var chunk))
+                {
+                    return;
+                }
+
+                _leftover = chunk;
+                _leftoverStart = 0;
+            }
+
+            var take = Math.Min(_options.MaxBatchSize - batch.Count, _leftover.Count - _leftoverStart);
+            for (var i = 0; i < take; i++)
+            {
+                batch.Add(_leftover[_leftoverStart + i]);
+            }
+
+            _leftoverStart += take;
+            if (_leftoverStart == _leftover.Count)
+            {
+                _leftover = null;
+            }
         }
     }
 

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MongoDB.Bson;
+using QuikApp.Workers.Shared.Events;
+using QuikApp.Workers.Shared.Kafka;
+using QuikApp.Workers.Shared.Kafka.Consuming;
+using QuikApp.Workers.Shared.Kafka.Embedded;
+using QuikApp.Workers.Shared.Kafka.Producing;
+using QuikApp.Workers.Shared.Metrics;
+
+// engine-benchmark [--messages N] [--partitions P] [--batch B]
+// Raw consume rate of a topic vs the consumer engine with a no-op batch handler on the same topic, same run.
+var messages = Option("--messages", 100_000);
+var partitions = Option("--partitions", 12);
+var batch = Option("--batch", 500);
+
+using var cluster = EmbeddedKafkaCluster.Start(1);
+const string topic = EventTopics.MessageSent;
+cluster.CreateTopic(topic, partitions);
+cluster.CreateTopic(EventTopics.DeadLetterTopic(topic), partitions);
+Console.WriteLine($"embedded Kafka (librdkafka {Library.VersionString} mock, 1 broker), {topic} x {partitions} partitions, {messages:N0} message.sent envelopes");
+
+var produce = Stopwatch.StartNew();
+var bytes = await ProduceAsync(cluster.BootstrapServers, topic, messages);
+
+// Warm-up on the first events (each run reads from the beginning in a group of its own): JIT tiering would otherwise
+// charge the first path measured (the parser runs ~4x slower before tier-1 code is in place).
+var warmupEvents = Math.Min(messages, 30_000);
+RawConsume(cluster.BootstrapServers, topic, partitions, warmupEvents);
+await EngineAsync(cluster.BootstrapServers, topic, warmupEvents, batch, new EnvelopeDecoder());
+await EngineAsync(cluster.BootstrapServers, topic, warmupEvents, batch, new PassthroughDecoder());
+Console.WriteLine($"produced in {produce.Elapsed.TotalSeconds:F1} s ({bytes / messages} bytes/event); warmed up on {warmupEvents:N0} events");
+
+var raw = RawConsume(cluster.BootstrapServers, topic, partitions, messages);
+var passthrough = await EngineAsync(cluster.BootstrapServers, topic, messages, batch, new PassthroughDecoder());
+var envelopes = await EngineAsync(cluster.BootstrapServers, topic, messages, batch, new EnvelopeDecoder());
+
+Console.WriteLine();
+Console.WriteLine($"{"path",-52} {"events/s",12} {"vs raw",8}");
+Report("raw consume (Confluent consumer, assign, no work)", raw, raw);
+Report($"engine, no-op handler, bytes passed through (batch {batch})", passthrough, raw);
+Report($"engine, no-op handler, envelopes parsed (batch {batch})", envelopes, raw);
+return envelopes / raw >= 0.8 ? 0 : 1;
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static void Report(string path, double rate, double raw) =>
+    Console.WriteLine($"{path,-52} {rate,12:N0} {rate / raw,8:P0}");
+
+static async Task<long> ProduceAsync(string bootstrap, string topic, int count)
+{
+    using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+    {
+        BootstrapServers = bootstrap, Acks = Acks.All, EnableIdempotence = true, LingerMs = 20, CompressionType = CompressionType.Lz4,
+    }).Build();
+    var channels = Enumerable.Range(0, 500).Select(_ => Guid.NewGuid()).ToArray();
+    long total = 0;
+    var pending = new List<Task>(10_000);
+    for (var i = 0; i < count; i++)
+    {
+        var channel = channels[i % channels.Length];
+        var sent = new MessageSent(ObjectId.GenerateNewId(), channel, Guid.NewGuid(), Guid.NewGuid(),
+            $"message number {i} about the release plan", MessageContentType.Text, null, [], false, [], $"client-{i}", DateTimeOffset.UtcNow);
+        var value = EventEnvelopeWriter.Serialize(EventEnvelope.Create(sent, "benchmark", null));
+        total += value.Length;
+        pending.Add(producer.ProduceAsync(topic, new Message<byte[], byte[]> { Key = channel.ToByteArray(), Value = value }));
+        if (pending.Count == pending.Capacity)
+        {
+            await Task.WhenAll(pending);
+            pending.Clear();
+        }
+    }
+
+    await Task.WhenAll(pending);
+    return total;
+}
+
+static double RawConsume(string bootstrap, string topic, int partitions, int count)
+{
+    using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+    {
+        BootstrapServers = bootstrap, GroupId = "raw-" + Guid.NewGuid().ToString("N"), EnableAutoCommit = false,
+    }).Build();
+    consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+    Stopwatch? clock = null;
+    var received = 0;
+    while (received < count)
+    {
+        var result = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"raw consumer stalled at {received}");
+        clock ??= Stopwatch.StartNew();
+        received++;
+    }
+
+    return (count - 1) / clock!.Elapsed.TotalSeconds;
+}
+
+static async Task<double> EngineAsync<TEvent>(string bootstrap, string topic, int count, int batchSize, IRecordDecoder<TEvent> decoder)
+{
+    var kafka = new KafkaOptions { BootstrapServers = bootstrap, SessionTimeoutMs = 6_000 };
+    using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    using var producer = new RecordProducer(KafkaClientConfigs.Producer(kafka, bootstrap, "bench"), NullLogger<RecordProducer>.Instance);
+    var handler = new NoOpHandler<TEvent>(count);
+    var options = new EventConsumerOptions { MaxBatchSize = batchSize, PartitionQueueHighWatermark = Math.Max(5_000, batchSize * 4) };
+    await using var engine = new ConsumerEngine<TEvent>("bench", [topic],
+        KafkaClientConfigs.Consumer(kafka, bootstrap, "engine-" + Guid.NewGuid().ToString("N"), "bench"), options, decoder, handler,
+        new KafkaDeadLetterPublisher(producer), new DefaultFailureClassifier(),
+        new WorkerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLoggerFactory.Instance);
+    await engine.StartAsync(CancellationToken.None);
+    await handler.Done.WaitAsync(TimeSpan.FromMinutes(5));
+    return handler.Rate;
+}
+
+/// <summary>Hands the raw value through, so the engine's own cost is measured without the envelope parser.</summary>
+internal sealed class PassthroughDecoder : IRecordDecoder<byte[]?>
+{
+    public DecodeResult<byte[]?> Decode(KafkaRecord record) => DecodeResult.Success(record.Value);
+}
+
+/// <summary>Counts events and stops the clock at the last one; measured from the first event handled (group join excluded).</summary>
+internal sealed class NoOpHandler<TEvent>(int expected) : IEventBatchHandler<TEvent>
+{
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _first;
+    private long _last;
+    private int _handled;
+
+    public Task Done => _done.Task;
+
+    public double Rate => (_handled - 1) / Stopwatch.GetElapsedTime(_first, _last).TotalSeconds;
+
+    public Task HandleAsync(EventBatch<TEvent> batch, CancellationToken cancellationToken)
+    {
+        Interlocked.CompareExchange(ref _first, Stopwatch.GetTimestamp(), 0);
+        if (Interlocked.Add(ref _handled, batch.Count) >= expected)
+        {
+            _last = Stopwatch.GetTimestamp();
+            _done.TrySetResult();
+        }
+
+        return Task.CompletedTask;
+    }
+}
