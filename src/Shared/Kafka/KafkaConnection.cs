@@ -28,6 +28,9 @@ public sealed partial class KafkaConnection : IDisposable
             return;
         }
 
+        // The mock holds a rejoining member for session.timeout.ms - 1 s after a group empties (docs/embedded-kafka.md):
+        // keep restarts on the embedded cluster quick.
+        Options.SessionTimeoutMs = Math.Min(Options.SessionTimeoutMs, 6_000);
         _embedded = EmbeddedKafkaCluster.Start(Options.EmbeddedBrokers);
         CreateContractTopics(_embedded);
         BootstrapServers = _embedded.BootstrapServers;
