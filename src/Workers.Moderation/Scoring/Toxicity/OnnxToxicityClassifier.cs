@@ -58,7 +58,15 @@ public sealed class OnnxToxicityClassifier : IDisposable
         {
             if (options.UseOrtExtensions)
             {
-                _sessionOptions.RegisterOrtExtensions();
+                try
+                {
+                    _sessionOptions.RegisterOrtExtensions();
+                }
+                catch (OnnxRuntimeException e)
+                {
+                    throw SettingError(nameof(options.UseOrtExtensions),
+                        $"the onnxruntime-extensions library could not be loaded on this platform ({e.Message}); set it to false for a model without tokenizer operators.", e);
+                }
             }
 
             try
