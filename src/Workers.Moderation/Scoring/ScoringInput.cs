@@ -2,6 +2,11 @@ namespace QuikApp.Workers.Moderation.Scoring;
 
 /// <summary>What the checks see of one message: its text and the chat context the spam heuristics need.</summary>
 /// <param name="Content">The message text as sent (never logged).</param>
+/// <param name="UserId">The author, when known (flood detection is per user).</param>
+/// <param name="ChannelId">The channel it was posted in (cross-posting is counted across channels).</param>
+/// <param name="WorkspaceId">The workspace it was posted in.</param>
+/// <param name="MentionCount">How many users the message @-mentions.</param>
+/// <param name="MentionsEveryone">Whether it mentions @everyone / @channel.</param>
 /// <param name="At">When the message was sent or edited (flood windows are measured in this time, not the clock's).</param>
 public sealed record ScoringInput(
     string Content,
