@@ -19,6 +19,7 @@ import {
   englishModeratePattern,
   englishStrongPattern,
   otherLanguages,
+  allowPhrases,
 } from './curation.mjs';
 
 // Pinned by version and by tarball integrity, so a republished version can't change our data unnoticed.
@@ -171,7 +172,8 @@ try {
   const { cuss } = await import(pathToFileURL(join(dirs.cuss, 'index.js')).href);
   const naughtyEn = new Set(JSON.parse(readFileSync(join(dirs['naughty-words'], 'en.json'), 'utf8')).map(lower));
 
-  const all = [...buildEnglish(cuss, naughtyEn), ...buildOtherLanguages(dirs['naughty-words'])];
+  const allowed = allowPhrases.map((term) => ({ term, category: 'allow', severity: 1, source: 'quikapp', lang: 'en' }));
+  const all = [...buildEnglish(cuss, naughtyEn), ...buildOtherLanguages(dirs['naughty-words']), ...allowed];
   const seen = new Set();
   const terms = all
     .sort(byTerm)
@@ -204,12 +206,13 @@ try {
   } else {
     mkdirSync(outDir, { recursive: true });
     for (const [file, text] of Object.entries(outputs)) writeFileSync(join(outDir, file), text);
-    const bySeverity = [1, 2, 3].map((s) => terms.filter((t) => t.severity === s).length);
+    const bySeverity = [1, 2, 3].map((s) => terms.filter((t) => t.severity === s && !t.category).length);
     const byLang = Object.entries(
-      terms.reduce((acc, t) => ({ ...acc, [t.lang]: (acc[t.lang] ?? 0) + 1 }), {}),
+      terms.filter((t) => !t.category).reduce((acc, t) => ({ ...acc, [t.lang]: (acc[t.lang] ?? 0) + 1 }), {}),
     ).map(([l, n]) => `${l}=${n}`);
     console.log(
-      `build-lexicons: ${terms.length} terms (severity 1/2/3: ${bySeverity.join('/')}; ${byLang.join(' ')}) -> ` +
+      `build-lexicons: ${terms.length - allowed.length} terms (severity 1/2/3: ${bySeverity.join('/')}; ` +
+        `${byLang.join(' ')}) and ${allowed.length} allow phrases -> ` +
         `${join('src', 'Workers.Moderation', 'Data', 'Lexicons')}`,
     );
   }

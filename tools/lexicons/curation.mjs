@@ -26,7 +26,8 @@ export const excludeEnglish = {
     'thirdeye', 'threeway', 'tied up', 'tight white', 'tinker', 'tinkers', 'tongue in a', 'tortur', 'triplex',
     'tuckahoe', 'turnon', 'tushy', 'twink', 'twinkie', 'uck', 'undressing', 'usama', 'vibr', 'vomit', 'wab', 'weenie',
     'welcher', 'welfare', 'wetb', 'whacker', 'whash', 'whiz', 'whop', 'wn', 'wrapping men', 'wuss', 'wuzzie', 'xx',
-    'xxx', 'yank', 'yanks', 'yaoi',
+    'xxx', 'yank', 'yanks', 'yaoi', 'negro', 'negros', 'gypsy', 'gypsies', 'gypsys', 'willie', 'kum', 'kums',
+    'cumquat', 'kumquat', 'booby',
   ],
   // Not slurs at all, only spelled like one (cuss rates "niggardly" 0 but its relatives 2).
   falseFriends: [
@@ -57,10 +58,11 @@ export const englishSeverity = {
     'anal', 'arse', 'bollock', 'bollocks', 'boner', 'bugger', 'buggered', 'bullcrap', 'crap', 'crapola', 'crapper',
     'crappy', 'damnit', 'dammit', 'fubar', 'god damn', 'godammit', 'goddamit', 'goddammit', 'goddamn', 'goddamned',
     'goddamnes', 'goddamnit', 'hotdamn', 'japcrap', 'krap', 'krappy', 'pissed', 'smut', 'wtf', 'porn', 'porno',
-    'pornography', 'horny', 'boob', 'boobs',
+    'pornography', 'horny', 'boob', 'boobs', 'boobies', 'pimp',
   ],
   moderate: [
     'bastard', 'bitch', 'bitches', 'cock', 'dick', 'dildo', 'pussy', 'shit', 'strapon', 'tits', 'ass', 'asses',
+    'hooker', 'hookers',
   ],
   severe: ['fag', 'white power', 'pthc', 'nig nog'],
 };
@@ -73,6 +75,16 @@ export const englishModeratePattern =
 export const englishStrongPattern = /(fuck|cunt|nigg|whore|slut|rape|cock|coon)/;
 
 /**
+ * Phrases in which a listed word is innocent. They ship with category "allow": the matcher drops any match inside
+ * one, and reports none for the phrase itself.
+ */
+export const allowPhrases = [
+  'bastard sword', 'cock a doodle doo', 'cock and bull', 'cum laude', "dick's sporting goods", 'dick cheney',
+  'dick tracy', 'dick van dyke', 'homo erectus', 'homo sapiens', 'moby dick', 'philip k dick', 'pussy willow',
+  'spotted dick', 'tom dick and harry',
+];
+
+/**
  * Other languages: the upstream lists mix swearing with everyday words ("cerveja" is beer, "schatje" is darling,
  * "comer" is to eat) and with words that are English ("bite", "con", "pot"), so only listed terms are taken. Severity
  * is 2 unless pinned. A term whose accent-folded form is a common word is left out ("coño" folds to "cono", a cone).
@@ -80,7 +92,7 @@ export const englishStrongPattern = /(fuck|cunt|nigg|whore|slut|rape|cock|coon)/
 export const otherLanguages = {
   de: {
     keep: [
-      'arsch', 'arschficker', 'arschlecker', 'arschloch', 'fick', 'ficken', 'fotze', 'hure', 'hurensohn', 'kacke',
+      'arsch', 'arschficker', 'arschlecker', 'arschloch', 'ficken', 'fotze', 'hure', 'hurensohn', 'kacke',
       'kanake', 'muschi', 'neger', 'nutte', 'pimmel', 'scheiße', 'scheisser', 'schlampe', 'schwanzlutscher',
       'schwuchtel', 'titten', 'vollpfosten', 'wichse', 'wichsen', 'wichser',
     ],

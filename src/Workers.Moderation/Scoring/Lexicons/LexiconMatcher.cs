@@ -13,10 +13,14 @@ namespace QuikApp.Workers.Moderation.Scoring.Lexicons;
 /// or its alternate leetspeak reading is that word; a stretched word ("shiiit", "asss") also matches a lexicon word
 /// with the same letters in the same order where every run of the lexicon word is no longer than the message's
 /// ("boob" does not match "bobbb"); a word ending in "s" also matches a single-word term without it ("dicks").
-/// Where one match lies inside another, only the longer one is reported.
+/// Where one match lies inside another, only the longer one is reported. Entries of category
+/// <see cref="AllowCategory"/> ("cum laude", "moby dick") are never reported: they only hide the matches inside them.
 /// </remarks>
 public sealed class LexiconMatcher
 {
+    /// <summary>The category of phrases in which a listed word is innocent.</summary>
+    public const string AllowCategory = "allow";
+
     private const int MinPluralLength = 4;
 
     private readonly Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
@@ -186,7 +190,7 @@ public sealed class LexiconMatcher
     {
         if (matches.Count == 1)
         {
-            return matches;
+            return matches[0].Entry.Category == AllowCategory ? [] : matches;
         }
 
         // Longest first, then most severe, so the first of any nested group is the one kept.
@@ -202,6 +206,7 @@ public sealed class LexiconMatcher
             }
         }
 
+        kept.RemoveAll(k => k.Entry.Category == AllowCategory);
         kept.Sort((a, b) => a.FirstToken.CompareTo(b.FirstToken));
         return kept;
     }

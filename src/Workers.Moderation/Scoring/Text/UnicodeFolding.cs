@@ -67,6 +67,11 @@ internal static class UnicodeFolding
             return null;
         }
 
+        if (column.Length == 0)
+        {
+            return string.Empty; // e.g. a spacing accent whose decomposition is only the combining mark
+        }
+
         var builder = new System.Text.StringBuilder();
         foreach (var hex in column.Split(' '))
         {

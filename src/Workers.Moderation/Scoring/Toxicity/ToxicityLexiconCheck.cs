@@ -30,7 +30,7 @@ public sealed class ToxicityLexiconCheck
         _options.Validate();
 
         var unknown = lexicon.Entries.Select(e => e.Category).Distinct(StringComparer.Ordinal)
-            .Except(ToxicityCategories.All, StringComparer.Ordinal).ToList();
+            .Except([.. ToxicityCategories.All, LexiconMatcher.AllowCategory], StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException(
