@@ -27,7 +27,7 @@ export const excludeEnglish = {
     'tuckahoe', 'turnon', 'tushy', 'twink', 'twinkie', 'uck', 'undressing', 'usama', 'vibr', 'vomit', 'wab', 'weenie',
     'welcher', 'welfare', 'wetb', 'whacker', 'whash', 'whiz', 'whop', 'wn', 'wrapping men', 'wuss', 'wuzzie', 'xx',
     'xxx', 'yank', 'yanks', 'yaoi', 'negro', 'negros', 'gypsy', 'gypsies', 'gypsys', 'willie', 'kum', 'kums',
-    'cumquat', 'kumquat', 'booby',
+    'cumquat', 'kumquat', 'booby', 'cumming',
   ],
   // Not slurs at all, only spelled like one (cuss rates "niggardly" 0 but its relatives 2).
   falseFriends: [
