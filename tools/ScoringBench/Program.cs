@@ -8,8 +8,10 @@ using QuikApp.Workers.Moderation.Scoring.Toxicity;
 // Usage:
 //   dotnet run -c Release --project tools/ScoringBench -- bench [corpus.txt ...]   messages/second on one core
 //   dotnet run -c Release --project tools/ScoringBench -- explain "some message"   what the normaliser and checks see
+var startup = Stopwatch.StartNew();
 var profanity = ProfanityCheck.CreateBuiltIn();
 var toxicity = ToxicityLexiconCheck.CreateBuiltIn();
+startup.Stop();
 
 if (args.Length >= 2 && args[0] == "explain")
 {
@@ -36,6 +38,7 @@ if (args.Length >= 1 && args[0] == "bench")
         return 2;
     }
 
+    Console.WriteLine($"lexicons loaded and matchers built in {startup.ElapsedMilliseconds} ms");
     Console.WriteLine($"{messages.Count} distinct messages, mean {messages.Average(m => m.Length):F0} chars");
     Run("normalise only", messages, m => TextNormalizer.Normalize(m));
     Run("normalise + profanity + toxicity (shared normalisation)", messages, m =>
