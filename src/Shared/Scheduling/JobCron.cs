@@ -38,10 +38,11 @@ public static class JobCron
             return false;
         }
 
-        if (cron.GetNextValidTimeAfter(DateTimeOffset.UnixEpoch) is null)
+        // A cron pinned to past years parses but would silently never run.
+        if (cron.GetNextValidTimeAfter(DateTimeOffset.UtcNow) is null)
         {
             cron = null;
-            error = "the expression never fires";
+            error = "the expression never fires again";
             return false;
         }
 

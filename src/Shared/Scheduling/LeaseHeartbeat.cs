@@ -13,11 +13,11 @@ internal sealed partial class LeaseHeartbeat : IAsyncDisposable
     private readonly string _name;
     private readonly string _owner;
     private readonly TimeSpan _duration;
-    private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _job;
     private readonly CancellationTokenSource _stop = new();
+    private readonly PeriodicTimer _timer;
     private readonly Task _loop;
     private DateTimeOffset _lockedUntil;
     private int _lost;
@@ -35,11 +35,12 @@ internal sealed partial class LeaseHeartbeat : IAsyncDisposable
         _name = lease.Name;
         _owner = lease.Owner;
         _duration = lease.Duration;
-        _interval = renewInterval;
         _time = time;
         _logger = logger;
         _job = job;
         _lockedUntil = lockedUntil;
+        // Created here, not in the loop: the first renewal is due RenewInterval after acquisition, however late the loop starts.
+        _timer = new PeriodicTimer(renewInterval, time);
         _loop = Task.Run(() => RenewUntilStoppedAsync(_stop.Token));
     }
 
@@ -60,14 +61,14 @@ internal sealed partial class LeaseHeartbeat : IAsyncDisposable
             // Stopping is the point.
         }
 
+        _timer.Dispose();
         _stop.Dispose();
     }
 
     private async Task RenewUntilStoppedAsync(CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
+        while (await _timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
         {
-            await Task.Delay(_interval, _time, stop).ConfigureAwait(false);
             DateTimeOffset? renewed;
             try
             {

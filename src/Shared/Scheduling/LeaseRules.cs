@@ -7,7 +7,11 @@ public sealed record LeaseState(
     DateTimeOffset LockedUntil,
     DateTimeOffset? AcquiredAt,
     DateTimeOffset? RenewedAt,
-    DateTimeOffset? LastFireTime);
+    DateTimeOffset? LastFireTime)
+{
+    /// <summary>When the holder released it; older than <see cref="AcquiredAt"/> (or null) means the current holder never did.</summary>
+    public DateTimeOffset? ReleasedAt { get; init; }
+}
 
 /// <summary>Why a lease can or cannot be taken now.</summary>
 public enum LeaseVerdict
@@ -72,11 +76,18 @@ public static class LeaseRules
             ? current with { LockedUntil = now + duration, RenewedAt = now }
             : null;
 
-    /// <summary>Release frees a lease only if <paramref name="owner"/> still holds it; the owner stays on record for operators.</summary>
+    /// <summary>Release frees a lease only if <paramref name="owner"/> still holds it; the owner stays on record for operators, with <c>releasedAt</c>.</summary>
     public static LeaseState? Release(LeaseState? current, string owner, DateTimeOffset now) =>
         current is not null && string.Equals(current.Owner, owner, StringComparison.Ordinal)
-            ? current with { LockedUntil = now }
+            ? current with { LockedUntil = now, ReleasedAt = now }
             : current;
+
+    /// <summary>Whether a lease was left behind by a holder that stopped without releasing it (crashed, killed, partitioned).</summary>
+    public static bool WasAbandoned(LeaseState previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return previous.Owner is not null && (previous.ReleasedAt is not { } released || released < previous.AcquiredAt);
+    }
 
     /// <summary>A one-line reason for a lease that was not acquired, for logs and <c>run-job</c>.</summary>
     public static string Describe(LeaseVerdict verdict, LeaseState? current, DateTimeOffset? fireTime) => verdict switch

@@ -81,7 +81,7 @@ public sealed partial class LeasedJobRunner
                 null, null, new Dictionary<string, long>(), $"not run: {reason}", null, LeaseAcquired: false);
         }
 
-        if (acquisition.Verdict == LeaseVerdict.Expired && acquisition.Current is { } previous)
+        if (acquisition.Verdict == LeaseVerdict.Expired && acquisition.Current is { } previous && LeaseRules.WasAbandoned(previous))
         {
             LogTookOver(_logger, definition.Name, previous.Owner, previous.LockedUntil);
         }

@@ -18,6 +18,7 @@ public static class MongoLeaseCommands
     public const string AcquiredAt = "acquiredAt";
     public const string RenewedAt = "renewedAt";
     public const string LastFireTime = "lastFireTime";
+    public const string ReleasedAt = "releasedAt";
 
     /// <summary>Matches the job's lease when it is expired or ours, and, for a scheduled firing, when its slot has not run yet.</summary>
     public static BsonDocument AcquireFilter(LeaseRequest request, DateTimeOffset now)
@@ -80,7 +81,12 @@ public static class MongoLeaseCommands
             { RenewedAt, Date(now) },
         });
 
-    public static BsonDocument ReleaseUpdate(DateTimeOffset now) => new("$set", new BsonDocument(LockedUntil, Date(now)));
+    public static BsonDocument ReleaseUpdate(DateTimeOffset now) =>
+        new("$set", new BsonDocument
+        {
+            { LockedUntil, Date(now) },
+            { ReleasedAt, Date(now) },
+        });
 
     /// <summary>Reads a lease document; missing fields read as null (lockedUntil as the epoch, i.e. free).</summary>
     public static LeaseState ToState(BsonDocument document)
@@ -92,7 +98,10 @@ public static class MongoLeaseCommands
             OptionalDate(document, LockedUntil) ?? DateTimeOffset.UnixEpoch,
             OptionalDate(document, AcquiredAt),
             OptionalDate(document, RenewedAt),
-            OptionalDate(document, LastFireTime));
+            OptionalDate(document, LastFireTime))
+        {
+            ReleasedAt = OptionalDate(document, ReleasedAt),
+        };
     }
 
     internal static BsonDateTime Date(DateTimeOffset instant) => new(instant.UtcDateTime);
