@@ -12,4 +12,11 @@ public enum IndexOwner
     /// contract is checked and tests and tools can build them; no worker builds them at start unless it asks to.
     /// </summary>
     MessageService,
+
+    /// <summary>
+    /// Shared scheduling infrastructure (job_runs): every worker that schedules jobs builds it, not one worker on behalf of
+    /// the others, because the files and moderation workers schedule too and createIndexes is idempotent.
+    /// <c>AddQuikAppScheduling</c> adds this owner to the worker's own.
+    /// </summary>
+    Scheduling,
 }

@@ -64,3 +64,6 @@ public sealed partial class MongoIndexBootstrapService : IHostedService
 
 /// <summary>The index owners a worker bootstraps at start (see <see cref="MongoIndexBootstrapService"/>).</summary>
 public sealed record MongoIndexOwners(IReadOnlyList<IndexOwner> Owners);
+
+/// <summary>Owners one registration adds to <see cref="MongoIndexOwners"/> (a worker's own, or a shared feature's).</summary>
+internal sealed record MongoIndexOwnerContribution(IReadOnlyList<IndexOwner> Owners);

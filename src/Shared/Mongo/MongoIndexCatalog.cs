@@ -67,6 +67,9 @@ public static class MongoIndexCatalog
             Unique = true,
         },
         Owned(IndexOwner.Moderation, QuikAppDatabase.Moderation, Collections.Reports, Keys(("status", 1), ("reviewedAt", 1)), "moderation worker: review queue by status"),
+
+        // Scheduling (every worker that schedules jobs); locks needs none beyond _id.
+        Owned(IndexOwner.Scheduling, QuikAppDatabase.Analytics, Collections.JobRuns, Keys(("job", 1), ("startedAt", -1)), "scheduling: a job's runs, latest first"),
     ];
 
     /// <summary>The indexes the given owners build, in declaration order.</summary>

@@ -71,8 +71,23 @@ public static class MongoServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(owners);
-        services.TryAddSingleton(new MongoIndexOwners([.. owners.Distinct()]));
+        services.AddMongoIndexOwners(owners);
         services.AddHostedService<MongoIndexBootstrapService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds owners to the worker's <see cref="MongoIndexOwners"/> (used at start and by <c>ensure-indexes</c>) without
+    /// registering the bootstrap: for shared features (scheduling) whose indexes every worker using them must build.
+    /// </summary>
+    public static IServiceCollection AddMongoIndexOwners(this IServiceCollection services, params IndexOwner[] owners)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(owners);
+        services.AddSingleton(new MongoIndexOwnerContribution([.. owners]));
+        // One MongoIndexOwners from every contribution, in registration order, whoever registered first.
+        services.TryAddSingleton(provider => new MongoIndexOwners(
+            [.. provider.GetServices<MongoIndexOwnerContribution>().SelectMany(contribution => contribution.Owners).Distinct()]));
         return services;
     }
 }

@@ -30,6 +30,7 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_moderation", "auto_mod_results", "{ messageId: 1 }", "{ unique: true }" },
         { "QuikApp_moderation", "reports", "{ status: 1, reviewedAt: 1 }", "{}" },
         { "QuikApp_files", "files", "{ 'virusScan.status': 1, createdAt: 1 }", "{}" },
+        { "QuikApp_analytics", "job_runs", "{ job: 1, startedAt: -1 }", "{}" },
     };
 
     [Theory]

@@ -1,0 +1,218 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using QuikApp.Workers.Shared.Mongo;
+using QuikApp.Workers.Shared.Scheduling;
+using QuikApp.Workers.Testing.Mongo;
+using IScheduler = Quartz.IScheduler;
+using ISchedulerFactory = Quartz.ISchedulerFactory;
+
+namespace QuikApp.Workers.Shared.Tests.Scheduling;
+
+/// <summary>The lease and job-run stores against a real MongoDB 7 (the lane skips these where there is none).</summary>
+public sealed class MongoSchedulingStoreTests(MongoTestLane lane)
+{
+    private const string Job = "daily-message-stats";
+    private const string A = "analytics/pod-a#aaaaaaaa";
+    private const string B = "analytics/pod-b#bbbbbbbb";
+    private static readonly TimeSpan Duration = TimeSpan.FromMinutes(2);
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 0, 15, 0, 250, TimeSpan.Zero);
+    private static readonly DateTimeOffset Slot = new(2026, 11, 25, 0, 15, 0, TimeSpan.Zero);
+
+    [Fact(Timeout = 120_000)]
+    public async Task Acquire_NoDocument_InsertsTheLeaseAsDesigned()
+    {
+        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
+        var ct = TestContext.Current.CancellationToken;
+
+        var taken = await Store(catalog, time).TryAcquireAsync(new LeaseRequest(Job, A, Duration, Slot), ct);
+
+        Assert.True(taken.Acquired);
+        Assert.Equal(LeaseVerdict.Free, taken.Verdict);
+        var document = await catalog.Locks.Find(FilterDefinition<BsonDocument>.Empty).SingleAsync(ct);
+        Assert.Equal(BsonDocument.Parse("""
+            {
+              _id: "daily-message-stats", owner: "analytics/pod-a#aaaaaaaa",
+              lockedUntil: ISODate("2026-11-25T00:17:00.250Z"), acquiredAt: ISODate("2026-11-25T00:15:00.250Z"),
+              renewedAt: ISODate("2026-11-25T00:15:00.250Z"), lastFireTime: ISODate("2026-11-25T00:15:00Z")
+            }
+            """), document);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Acquire_HeldByAnotherOwner_IsRefusedNamingTheHolder()
+    {
+        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
+        var ct = TestContext.Current.CancellationToken;
+        await Store(catalog, time).TryAcquireAsync(new LeaseRequest(Job, A, Duration, null), ct);
+
+        var refused = await Store(catalog, time).TryAcquireAsync(new LeaseRequest(Job, B, Duration, null), ct);
+
+        Assert.False(refused.Acquired);
+        Assert.Equal(LeaseVerdict.HeldByOther, refused.Verdict);
+        Assert.Equal(A, refused.Current!.Owner);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task RenewAndRelease_KeepThenFreeTheLease()
+    {
+        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
+        var ct = TestContext.Current.CancellationToken;
+        var store = Store(catalog, time);
+        await store.TryAcquireAsync(new LeaseRequest(Job, A, Duration, Slot), ct);
+
+        time.Advance(TimeSpan.FromSeconds(90));
+        Assert.Equal(Start.AddSeconds(90) + Duration, await store.RenewAsync(Job, A, Duration, ct));
+        Assert.Null(await store.RenewAsync(Job, B, Duration, ct));
+        time.Advance(TimeSpan.FromSeconds(60));
+        Assert.False((await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, null), ct)).Acquired);
+
+        await store.ReleaseAsync(Job, B, ct);
+        Assert.Equal(A, (await store.ReadAsync(Job, ct))!.Owner);
+        await store.ReleaseAsync(Job, A, ct);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var lease = await store.ReadAsync(Job, ct);
+        Assert.Equal(Start.AddSeconds(150), lease!.ReleasedAt);
+        var next = await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, null), ct);
+        Assert.True(next.Acquired);
+        Assert.False(LeaseRules.WasAbandoned(next.Current!));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Acquire_CrashedOwnersLeaseAfterItExpires_IsTakenOver()
+    {
+        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
+        var ct = TestContext.Current.CancellationToken;
+        var store = Store(catalog, time);
+        await store.TryAcquireAsync(new LeaseRequest(Job, A, Duration, null), ct);
+
+        time.Advance(Duration);
+        Assert.False((await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, null), ct)).Acquired);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var takeover = await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, null), ct);
+
+        Assert.True(takeover.Acquired);
+        Assert.Equal(LeaseVerdict.Expired, takeover.Verdict);
+        Assert.True(LeaseRules.WasAbandoned(takeover.Current!));
+        Assert.Null(await store.RenewAsync(Job, A, Duration, ct));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Acquire_SameSlotAfterTheFirstRunReleased_IsAlreadyFired_LaterSlotRuns()
+    {
+        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
+        var ct = TestContext.Current.CancellationToken;
+        var store = Store(catalog, time);
+        await store.TryAcquireAsync(new LeaseRequest(Job, A, Duration, Slot), ct);
+        time.Advance(TimeSpan.FromSeconds(5));
+        await store.ReleaseAsync(Job, A, ct);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        var late = await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, Slot), ct);
+        var next = await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, Slot.AddDays(1)), ct);
+
+        Assert.Equal(LeaseVerdict.AlreadyFired, late.Verdict);
+        Assert.False(late.Acquired);
+        Assert.True(next.Acquired);
+        Assert.Equal(Slot.AddDays(1), (await store.ReadAsync(Job, ct))!.LastFireTime);
+    }
+
+    [Theory(Timeout = 120_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Acquire_ManyReplicasAtOnce_ExactlyOneWins(bool documentExists)
+    {
+        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
+        var ct = TestContext.Current.CancellationToken;
+        if (documentExists)
+        {
+            // A released lease from yesterday: the race is on the update path, not the insert.
+            var yesterday = Store(catalog, new FakeTimeProvider(Start.AddDays(-1)));
+            await yesterday.TryAcquireAsync(new LeaseRequest(Job, "analytics/old#0", Duration, Slot.AddDays(-1)), ct);
+            await yesterday.ReleaseAsync(Job, "analytics/old#0", ct);
+        }
+
+        var store = Store(catalog, time);
+        using var go = new ManualResetEventSlim();
+        var attempts = Enumerable.Range(0, 16).Select(i => Task.Run(
+            async () =>
+            {
+                go.Wait(ct);
+                return await store.TryAcquireAsync(new LeaseRequest(Job, $"analytics/pod-{i}#{i:x8}", Duration, Slot), ct);
+            },
+            ct)).ToList();
+        go.Set();
+        var results = await Task.WhenAll(attempts);
+
+        var winner = Assert.Single(results, result => result.Acquired);
+        Assert.All(results.Where(result => !result.Acquired), result => Assert.Contains(result.Verdict, new[] { LeaseVerdict.HeldByOther, LeaseVerdict.AlreadyFired }));
+        Assert.Equal(1, await catalog.Locks.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
+        Assert.Equal(winner.LockedUntil, (await store.ReadAsync(Job, ct))!.LockedUntil);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task JobRuns_StartedAndFinished_AreOneDocumentUsingTheDeclaredIndex()
+    {
+        var scope = lane.Require();
+        var catalog = scope.CreateCatalog();
+        var ct = TestContext.Current.CancellationToken;
+        var report = await new MongoIndexBootstrapper(catalog, NullLogger<MongoIndexBootstrapper>.Instance).EnsureAsync([IndexOwner.Scheduling], ct);
+        Assert.Single(report.Created);
+        var runs = new MongoJobRunStore(catalog, Options.Create(new SchedulingOptions()));
+        var runId = Guid.CreateVersion7(Start);
+
+        await runs.RecordStartAsync(new JobRunStart(runId, Job, JobRunTrigger.Cli, new JobWindow(Slot.AddDays(-1), Slot), null, Start, A), ct);
+        var running = await catalog.JobRuns.Find(FilterDefinition<BsonDocument>.Empty).SingleAsync(ct);
+        await runs.RecordFinishAsync(new JobRunFinish(runId, Start.AddSeconds(3), JobRunStatus.Succeeded, new Dictionary<string, long> { ["fixed"] = 12 }, "ok", null, null), ct);
+        var finished = await catalog.JobRuns.Find(FilterDefinition<BsonDocument>.Empty).SingleAsync(ct);
+
+        Assert.Equal("running", running["status"].AsString);
+        Assert.Equal("succeeded", finished["status"].AsString);
+        Assert.Equal("cli", finished["trigger"].AsString);
+        Assert.Equal(12, finished["counts"]["fixed"].ToInt64());
+        Assert.Equal(BsonNull.Value, finished["error"]);
+        Assert.Equal(new BsonBinaryData(runId, GuidRepresentation.Standard), finished["_id"]);
+        var plan = await catalog.JobRuns.Find(new BsonDocument("job", Job)).Sort(new BsonDocument("startedAt", -1)).Limit(1)
+            .Project(new BsonDocument("_id", 0)).As<BsonDocument>().ToListAsync(ct);
+        Assert.Single(plan);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => runs.RecordFinishAsync(
+            new JobRunFinish(Guid.CreateVersion7(), Start, JobRunStatus.Failed, new Dictionary<string, long>(), null, null, null), ct));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task TwoSchedulers_OnOneMongoDbLease_RunEachFiringOnce()
+    {
+        var mongo = lane.Require().CreateOptions();
+        var settings = new Dictionary<string, string?> { [$"Scheduling:Jobs:{Job}:Cron"] = "* * * * * ?" };
+        using var first = new SchedulingHarness(mongo, settings);
+        using var second = new SchedulingHarness(mongo, settings);
+        var ct = TestContext.Current.CancellationToken;
+
+        var schedulers = new List<IScheduler>();
+        foreach (var harness in new[] { first, second })
+        {
+            await harness.Registrar.StartAsync(ct);
+            var scheduler = await harness.Provider.GetRequiredService<ISchedulerFactory>().GetScheduler(ct);
+            await scheduler.Start(ct);
+            schedulers.Add(scheduler);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        foreach (var scheduler in schedulers)
+        {
+            await scheduler.Shutdown(true, ct);
+        }
+
+        var slots = first.Probe.Runs.Concat(second.Probe.Runs).Select(run => run.ScheduledFireTime!.Value).ToList();
+        Assert.InRange(slots.Count, 2, 7);
+        Assert.Equal(slots.Count, slots.Distinct().Count());
+        var recorded = await first.Provider.GetRequiredService<MongoCatalog>().JobRuns.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(ct);
+        Assert.Equal(slots.Count, recorded.Count);
+        Assert.All(recorded, run => Assert.Equal("succeeded", run["status"].AsString));
+    }
+
+    private static MongoLeaseStore Store(MongoCatalog catalog, TimeProvider time) => new(catalog, Options.Create(new SchedulingOptions()), time);
+}
