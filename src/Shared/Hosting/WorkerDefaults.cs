@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using QuikApp.Workers.Shared.Health;
@@ -48,6 +49,13 @@ public static class WorkerDefaults
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var health = context.Configuration.GetSection(HealthOptions.SectionName).Get<HealthOptions>() ?? new HealthOptions();
+            if (health.Port is < 0 or > 65535 || (health.BindAddress is not ("*" or "0.0.0.0") && !System.Net.IPAddress.TryParse(health.BindAddress, out _)))
+            {
+                // Kestrel reads these before options validation runs: fail here with the setting's name.
+                throw new OptionsValidationException(HealthOptions.SectionName, typeof(HealthOptions),
+                    [$"Health:Port must be between 0 and 65535 and Health:BindAddress '*' or an IP address (got {health.Port}, '{health.BindAddress}')."]);
+            }
+
             if (health.BindAddress is "*" or "0.0.0.0")
             {
                 kestrel.ListenAnyIP(health.Port);

@@ -15,6 +15,11 @@ public static class KafkaServiceCollectionExtensions
     /// <summary>Connection, shared producer, dead-letter and event publishers, failure classifier (idempotent).</summary>
     public static IServiceCollection AddQuikAppKafka(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(KafkaConnection)))
+        {
+            return services;
+        }
+
         services.AddOptions<KafkaOptions>()
             .BindConfiguration(KafkaOptions.SectionName)
             .ValidateDataAnnotations()
