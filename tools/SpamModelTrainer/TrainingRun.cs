@@ -18,11 +18,12 @@ internal static class TrainingRun
     /// </summary>
     public static readonly IReadOnlyList<SpamPipelineOptions> Candidates =
     [
-        new() { Name = "word1+char3, sdca (FeaturizeText and SDCA defaults)", WordNgramLength = 1, CharNgramLength = 3, L2Regularization = null },
-        new() { Name = "word1-2+char3, sdca", WordNgramLength = 2, CharNgramLength = 3, L2Regularization = null },
+        new() { Name = "word1+char3, sdca (FeaturizeText and SDCA defaults)", L2Regularization = null, TrainingChunkLength = 0 },
+        new() { Name = "word1-2+char3, sdca", WordNgramLength = 2, L2Regularization = null, TrainingChunkLength = 0 },
+        new() { Name = "word1+char3, sdca l2=1e-6", TrainingChunkLength = 0 },
         SpamPipelineOptions.Default,
-        new() { Name = "word1-2+char3, sdca l2=1e-6", WordNgramLength = 2, CharNgramLength = 3, L2Regularization = 1e-6f },
-        new() { Name = "word1+char3, lbfgs l2=1e-3", WordNgramLength = 1, CharNgramLength = 3, Learner = SpamLearner.LbfgsLogisticRegression, L2Regularization = 1e-3f },
+        new() { Name = "word1-2+char3, sdca l2=1e-6, +chunks100", WordNgramLength = 2 },
+        new() { Name = "word1+char3, lbfgs l2=1e-3, +chunks100", Learner = SpamLearner.LbfgsLogisticRegression, L2Regularization = 1e-3f },
     ];
 
     /// <summary>Splits per candidate: the run's seed and the next ones.</summary>
@@ -32,6 +33,7 @@ internal static class TrainingRun
     {
         var corpus = await SpamCorpus.ReadFileAsync(arguments.DataPath, cancellationToken);
         var examples = corpus.Examples;
+        var chat = ChatSmokeSet.Parse(await File.ReadAllTextAsync(Path.Combine(arguments.RepoRoot, ChatSmokeSet.RelativePath), cancellationToken));
         await log.WriteLineAsync($"corpus: {corpus.Rows.Count} rows ({corpus.Rows.Count(r => r.IsSpam)} spam), sha256 {corpus.ContentSha256}");
 
         var comparison = new List<SpamPipelineComparison>();
@@ -40,7 +42,7 @@ internal static class TrainingRun
             await log.WriteLineAsync(ComparisonHeader);
             foreach (var candidate in Candidates)
             {
-                var row = Compare(candidate, examples, arguments.Seed, cancellationToken);
+                var row = Compare(candidate, examples, chat, arguments.Seed, cancellationToken);
                 comparison.Add(row);
                 await log.WriteLineAsync(ComparisonLine(row));
             }
@@ -71,9 +73,11 @@ internal static class TrainingRun
             Seed = arguments.Seed,
             TestFraction = HeldOutSplit.DefaultTestFraction,
             TrainCount = result.TrainCount,
+            TrainingRows = result.TrainingRows,
             TestCount = result.TestCount,
             Pipeline = SpamPipelineOptions.Default,
             HeldOut = result.Metrics!,
+            ChatSmoke = ChatSmokeSet.Score(SpamClassifier.Load(zip).Probability, chat),
             Comparison = comparison,
         };
         await File.WriteAllTextAsync(reportPath, report.ToJson() + "\n", cancellationToken);
@@ -81,9 +85,10 @@ internal static class TrainingRun
         var m = report.HeldOut;
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"""
-            model: {zipPath} ({zip.Length:N0} bytes, sha256 {report.ModelSha256[..12]}), trained in {report.TrainingSeconds:0.0}s on {result.TrainCount} messages
+            model: {zipPath} ({zip.Length:N0} bytes, sha256 {report.ModelSha256[..12]}), trained in {report.TrainingSeconds:0.0}s on {result.TrainCount} messages ({result.TrainingRows} rows with chunks)
             held-out ({result.TestCount} messages): accuracy {m.Accuracy:0.0000}  AUC {m.AreaUnderRocCurve:0.0000}  F1 {m.F1Score:0.0000}  precision {m.Precision:0.0000}  recall {m.Recall:0.0000}
             confusion (rows truth, columns predicted):  spam→spam {m.TruePositives}  spam→ham {m.FalseNegatives}  ham→spam {m.FalsePositives}  ham→ham {m.TrueNegatives}
+            chat smoke set: {ChatSmokeLine(report.ChatSmoke)}
             metrics: {reportPath}
             """));
     }
@@ -103,7 +108,11 @@ internal static class TrainingRun
     }
 
     private static SpamPipelineComparison Compare(
-        SpamPipelineOptions candidate, IReadOnlyList<(string Text, bool IsSpam)> examples, int seed, CancellationToken cancellationToken)
+        SpamPipelineOptions candidate,
+        IReadOnlyList<(string Text, bool IsSpam)> examples,
+        IReadOnlyList<(string Text, bool IsSpam)> chat,
+        int seed,
+        CancellationToken cancellationToken)
     {
         var seeds = Enumerable.Range(seed, ComparisonSplits).ToList();
         var trials = new List<SpamTrainingResult>();
@@ -114,6 +123,7 @@ internal static class TrainingRun
         }
 
         var metrics = trials.Select(t => t.Metrics!).ToList();
+        var firstZip = trials[0].ToZip();
         return new SpamPipelineComparison(
             candidate,
             seeds,
@@ -124,8 +134,9 @@ internal static class TrainingRun
             Round(metrics.Average(m => m.F1Score)),
             Round(StdDev(metrics.Select(m => m.F1Score))),
             Round(metrics.Average(m => m.LogLoss)),
+            ChatSmokeSet.Score(SpamClassifier.Load(firstZip).Probability, chat),
             Math.Round(trials.Average(t => t.TrainingTime.TotalSeconds), 1),
-            trials[0].ToZip().LongLength);
+            firstZip.LongLength);
     }
 
     private static double Round(double value) => Math.Round(value, 4);
@@ -138,10 +149,13 @@ internal static class TrainingRun
     }
 
     private const string ComparisonHeader =
-        "pipeline                                             | accuracy        | AUC             | F1              | log-loss | train s | zip bytes";
+        "pipeline                                           | accuracy        | AUC             | F1              | log-loss | chat AUC | chat ham>0.5 | chat spam>0.5 | train s | zip bytes";
 
     private static string ComparisonLine(SpamPipelineComparison row) => string.Create(CultureInfo.InvariantCulture,
-        $"{row.Pipeline.Name,-52} | {row.MeanAccuracy:0.0000} ± {row.StdDevAccuracy:0.0000} | {row.MeanAreaUnderRocCurve:0.0000} ± {row.StdDevAreaUnderRocCurve:0.0000} | {row.MeanF1Score:0.0000} ± {row.StdDevF1Score:0.0000} | {row.MeanLogLoss,8:0.0000} | {row.MeanTrainingSeconds,7:0.0} | {row.ModelBytes,9:N0}");
+        $"{row.Pipeline.Name,-50} | {row.MeanAccuracy:0.0000} ± {row.StdDevAccuracy:0.0000} | {row.MeanAreaUnderRocCurve:0.0000} ± {row.StdDevAreaUnderRocCurve:0.0000} | {row.MeanF1Score:0.0000} ± {row.StdDevF1Score:0.0000} | {row.MeanLogLoss,8:0.0000} | {row.ChatSmoke.AreaUnderRocCurve,8:0.000} | {row.ChatSmoke.HamAboveHalf,6}/{row.ChatSmoke.Ham,-5} | {row.ChatSmoke.SpamAboveHalf,7}/{row.ChatSmoke.Spam,-5} | {row.MeanTrainingSeconds,7:0.0} | {row.ModelBytes,9:N0}");
+
+    private static string ChatSmokeLine(ChatSmokeResult chat) => string.Create(CultureInfo.InvariantCulture,
+        $"AUC {chat.AreaUnderRocCurve:0.000}; above 0.5: ham {chat.HamAboveHalf}/{chat.Ham}, spam {chat.SpamAboveHalf}/{chat.Spam}; above 0.9: ham {chat.HamAbove09}/{chat.Ham}, spam {chat.SpamAbove09}/{chat.Spam}");
 
     private static string MlNetVersion()
     {

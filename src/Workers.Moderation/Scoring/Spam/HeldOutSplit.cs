@@ -9,9 +9,9 @@ namespace QuikApp.Workers.Moderation.Scoring.Spam;
 /// text and the first <c>testFraction</c> go to test.
 /// </summary>
 /// <remarks>
-/// Hashing the text rather than shuffling by position makes the split independent of input order (a corpus
-/// re-sorted, or moderator labels appended, moves no existing example across the line) and of the runtime's
-/// <see cref="Random"/> algorithm; identical texts sort together, so they land on the same side.
+/// Hashing the text rather than shuffling by position makes the split independent of input order (a re-sorted
+/// corpus splits the same; appending k moderator-labelled examples moves at most k existing ones across the line)
+/// and of the runtime's <see cref="Random"/> algorithm. Identical texts sort together, so they rarely straddle it.
 /// </remarks>
 public static class HeldOutSplit
 {

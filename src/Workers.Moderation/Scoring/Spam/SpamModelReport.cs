@@ -40,13 +40,20 @@ public sealed record SpamModelReport
 
     public required double TestFraction { get; init; }
 
+    /// <summary>Training messages (the held-out ones excluded).</summary>
     public required int TrainCount { get; init; }
+
+    /// <summary>Rows the learner saw: the training messages plus their chunks.</summary>
+    public required int TrainingRows { get; init; }
 
     public required int TestCount { get; init; }
 
     public required SpamPipelineOptions Pipeline { get; init; }
 
     public required SpamModelMetrics HeldOut { get; init; }
+
+    /// <summary>The shipped model on the hand-written chat smoke set (Data/Spam/chat-smoke.tsv).</summary>
+    public required ChatSmokeResult ChatSmoke { get; init; }
 
     /// <summary>Candidate pipelines compared over the same seeded splits when the trainer ran with <c>--compare</c>.</summary>
     public IReadOnlyList<SpamPipelineComparison> Comparison { get; init; } = [];
@@ -60,7 +67,8 @@ public sealed record SpamModelReport
 
 /// <summary>
 /// One candidate pipeline in the trainer's comparison: mean and standard deviation of its held-out metrics over
-/// several seeded splits (one split's differences are a handful of messages).
+/// several seeded splits (one split's differences are a handful of messages), and the first split's model on the
+/// chat smoke set.
 /// </summary>
 public sealed record SpamPipelineComparison(
     SpamPipelineOptions Pipeline,
@@ -72,5 +80,6 @@ public sealed record SpamPipelineComparison(
     double MeanF1Score,
     double StdDevF1Score,
     double MeanLogLoss,
+    ChatSmokeResult ChatSmoke,
     double MeanTrainingSeconds,
     long ModelBytes);

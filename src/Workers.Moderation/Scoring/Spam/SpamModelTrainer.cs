@@ -11,8 +11,9 @@ public static class SpamModelTrainer
 {
     /// <summary>
     /// Normalises the texts (<see cref="SpamText.Normalize"/>, empty ones dropped), splits them with
-    /// <see cref="HeldOutSplit"/>, trains on the rest and evaluates on the held-out share. The same examples, seed and
-    /// options give the same model and metrics.
+    /// <see cref="HeldOutSplit"/>, trains on the rest (plus their chunks, see
+    /// <see cref="SpamPipelineOptions.TrainingChunkLength"/>) and evaluates on the held-out messages. The same
+    /// examples, seed and options give the same model and metrics.
     /// </summary>
     public static SpamTrainingResult TrainAndEvaluate(
         IEnumerable<(string Text, bool IsSpam)> examples,
@@ -31,14 +32,18 @@ public static class SpamModelTrainer
             throw new ArgumentException("training needs both spam and non-spam examples outside the held-out share", nameof(examples));
         }
 
+        options ??= SpamPipelineOptions.Default;
+        // Chunks are cut after the split, from training messages only, so no piece of a held-out message is trained on.
+        var rows = WithChunks(train, options.TrainingChunkLength);
+
         var ml = new MLContext(seed);
-        var trainData = ml.Data.LoadFromEnumerable(ToInputs(train));
+        var trainData = ml.Data.LoadFromEnumerable(ToInputs(rows));
         var stopwatch = Stopwatch.StartNew();
         var model = SpamModelPipeline.Build(ml, options).Fit(trainData);
         stopwatch.Stop();
 
         var metrics = test.Count > 0 ? Evaluate(model, test) : null;
-        return new SpamTrainingResult(model, trainData.Schema, metrics, train.Count, test.Count, stopwatch.Elapsed);
+        return new SpamTrainingResult(model, trainData.Schema, metrics, train.Count, rows.Count, test.Count, stopwatch.Elapsed);
     }
 
     /// <summary>Scores the examples with the model and compares with their labels (spam positive, threshold 0.5).</summary>
@@ -75,6 +80,26 @@ public static class SpamModelTrainer
             tp, fp, tn, fn);
     }
 
+    private static List<(string Text, bool IsSpam)> WithChunks(IReadOnlyList<(string Text, bool IsSpam)> messages, int chunkLength)
+    {
+        var rows = new List<(string Text, bool IsSpam)>(messages);
+        if (chunkLength <= 0)
+        {
+            return rows;
+        }
+
+        foreach (var (text, isSpam) in messages)
+        {
+            var chunks = SpamText.Chunks(text, chunkLength);
+            if (chunks.Count > 1)
+            {
+                rows.AddRange(chunks.Select(chunk => (chunk, isSpam)));
+            }
+        }
+
+        return rows;
+    }
+
     private static IEnumerable<SpamModelInput> ToInputs(IEnumerable<(string Text, bool IsSpam)> examples) =>
         examples.Select(e => new SpamModelInput { Text = e.Text, Label = e.IsSpam });
 
@@ -86,12 +111,16 @@ public static class SpamModelTrainer
     }
 }
 
-/// <summary>A fitted spam model, the input schema it was fitted on, and its held-out metrics (null when nothing was held out).</summary>
+/// <summary>
+/// A fitted spam model, the input schema it was fitted on, and its held-out metrics (null when nothing was held out).
+/// <see cref="TrainCount"/> counts training messages; <see cref="TrainingRows"/> adds their chunks.
+/// </summary>
 public sealed record SpamTrainingResult(
     ITransformer Model,
     DataViewSchema InputSchema,
     SpamModelMetrics? Metrics,
     int TrainCount,
+    int TrainingRows,
     int TestCount,
     TimeSpan TrainingTime)
 {

@@ -56,4 +56,47 @@ public static class SpamText
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Cuts a normalised text into chat-sized pieces: sentences (ended by . ! or ? and a space) gathered up to about
+    /// <paramref name="targetLength"/> characters, a longer sentence split between words. Training adds these pieces
+    /// beside each long message so the model also learns what short text looks like (see <see cref="SpamPipelineOptions.TrainingChunkLength"/>).
+    /// </summary>
+    public static IReadOnlyList<string> Chunks(string normalizedText, int targetLength)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedText);
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetLength, 1);
+        var pieces = new List<string>();
+        var current = new System.Text.StringBuilder();
+        foreach (var word in normalizedText.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (current.Length > 0 && current.Length + 1 + word.Length > targetLength)
+            {
+                Flush();
+            }
+
+            if (current.Length > 0)
+            {
+                current.Append(' ');
+            }
+
+            current.Append(word);
+            if (word[^1] is '.' or '!' or '?' && current.Length >= targetLength / 2)
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+        return pieces;
+
+        void Flush()
+        {
+            if (current.Length > 0)
+            {
+                pieces.Add(current.ToString());
+                current.Clear();
+            }
+        }
+    }
 }
