@@ -8,8 +8,8 @@ namespace QuikApp.Workers.Moderation.Scoring.Spam;
 /// </summary>
 public static class BundledSpamModel
 {
-    private const string ZipResource = "QuikApp.Workers.Moderation.SpamModel.zip";
-    private const string ReportResource = "QuikApp.Workers.Moderation.SpamModel.metrics.json";
+    private const string ZipResource = "QuikApp.Workers.Moderation.Data.Models.spam-model.zip";
+    private const string ReportResource = "QuikApp.Workers.Moderation.Data.Models.spam-model.metrics.json";
 
     public static SpamClassifier Load() => SpamClassifier.Load(ReadResource(ZipResource), ReadReport().TrainedAt);
 
