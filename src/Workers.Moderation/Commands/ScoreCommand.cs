@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using QuikApp.Workers.Moderation.Policies;
 using QuikApp.Workers.Moderation.Scoring;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QuikApp.Workers.Moderation.Policies;
 using QuikApp.Workers.Moderation.Results;

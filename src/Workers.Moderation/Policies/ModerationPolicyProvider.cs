@@ -1,7 +1,5 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace QuikApp.Workers.Moderation.Policies;
