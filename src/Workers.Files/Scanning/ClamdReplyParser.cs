@@ -46,9 +46,9 @@ public static class ClamdReplyParser
             }
         }
 
-        if (text.EndsWith(ErrorSuffix, StringComparison.Ordinal))
+        if (text.EndsWith(ErrorSuffix, StringComparison.Ordinal) || text == ErrorSuffix.Trim())
         {
-            var message = text[..^ErrorSuffix.Length].Trim();
+            var message = text[..^ErrorSuffix.Trim().Length].Trim();
             if (message.StartsWith(StreamPrefix, StringComparison.Ordinal))
             {
                 message = message[StreamPrefix.Length..].Trim();
