@@ -5,8 +5,15 @@ namespace QuikApp.Workers.Files.Scanning;
 
 /// <summary>Reads clamd's NUL-terminated replies (z-prefixed commands) into verdicts; no I/O.</summary>
 /// <remarks>
+/// <para>
 /// Strict on purpose: only <c>stream: OK</c> is clean. Anything clamd did not finish saying (no NUL), did not say
 /// about the stream, or that we do not recognise is an error, because a misread reply must never pass a file.
+/// </para>
+/// <para>
+/// The heuristics clamd raises when it could not look at everything (<c>Heuristics.Limits.Exceeded.*</c> with
+/// AlertExceedsMax, <c>Heuristics.Encrypted.*</c> with AlertEncrypted) are errors, not infections: they say "no
+/// verdict", which is what <see cref="Shared.Events.FileScanStatus.Error"/> means.
+/// </para>
 /// </remarks>
 public static class ClamdReplyParser
 {
@@ -17,6 +24,8 @@ public static class ClamdReplyParser
     private const string ErrorSuffix = " ERROR";
     private const string CleanReply = StreamPrefix + "OK";
     private const int MaxQuotedLength = 120;
+
+    private static readonly string[] NoVerdictSignaturePrefixes = ["Heuristics.Limits.Exceeded.", "Heuristics.Encrypted."];
 
     /// <summary>
     /// The verdict in the reply to INSTREAM: <paramref name="reply"/> is every byte received, up to and including the
@@ -42,7 +51,9 @@ public static class ClamdReplyParser
             var signature = text[StreamPrefix.Length..^FoundSuffix.Length].Trim();
             if (signature.Length > 0 && !signature.Any(char.IsControl))
             {
-                return ClamdScanResult.Infected(signature);
+                return NoVerdictSignaturePrefixes.Any(prefix => signature.StartsWith(prefix, StringComparison.Ordinal))
+                    ? ClamdScanResult.Error($"clamd could not scan all of it: {signature}")
+                    : ClamdScanResult.Infected(signature);
             }
         }
 

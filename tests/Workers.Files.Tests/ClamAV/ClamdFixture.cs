@@ -23,6 +23,9 @@ public sealed class ClamdFixture : IAsyncLifetime
     /// <summary>The StreamMaxLength the test clamd runs with (clamd.conf: <c>StreamMaxLength 2M</c>).</summary>
     public const long StreamMaxLength = 2 * 1024 * 1024;
 
+    /// <summary>How much the test clamd unpacks from one stream (clamd.conf: <c>MaxScanSize 10M</c>, with <c>AlertExceedsMax yes</c>).</summary>
+    public const long MaxScanSize = 10 * 1024 * 1024;
+
     /// <summary>Optional path of the clamd binary, for machines where it is not installed by the setup script.</summary>
     public const string ClamdPathVariable = "QUIKAPP_TEST_CLAMD";
 
@@ -180,6 +183,7 @@ public sealed class ClamdFixture : IAsyncLifetime
     private static string WriteConfig(string directory, string database, int port)
     {
         // Loopback only: clamd has no authentication. No User: clamd runs as whoever runs the tests.
+        // AlertExceedsMax as in production (docs/files.md): without it, what lies beyond a limit is silently "OK".
         var config = string.Create(CultureInfo.InvariantCulture, $"""
             # Written by ClamdFixture for one test run.
             Foreground yes
@@ -191,6 +195,9 @@ public sealed class ClamdFixture : IAsyncLifetime
             LogFile {Path.Combine(directory, "clamd.log")}
             LogTime yes
             StreamMaxLength {StreamMaxLength / (1024 * 1024)}M
+            MaxScanSize {MaxScanSize / (1024 * 1024)}M
+            MaxFileSize {MaxScanSize / (1024 * 1024)}M
+            AlertExceedsMax yes
 
             """);
         var path = Path.Combine(directory, "clamd.conf");

@@ -20,14 +20,24 @@ internal static class EicarTestFile
     }
 
     /// <summary>A zip archive holding the EICAR file as <c>eicar.com</c>, deflated so its bytes never appear as such.</summary>
-    public static byte[] Zipped()
+    public static byte[] Zipped() => Zip(("eicar.com", Bytes()));
+
+    /// <summary>
+    /// A small zip that unpacks to more than <paramref name="padding"/> bytes of zeros before the EICAR file: what a
+    /// scanner with unpacking limits never reaches.
+    /// </summary>
+    public static byte[] ZippedBehind(long padding) => Zip(("padding.bin", new byte[padding]), ("eicar.com", Bytes()));
+
+    private static byte[] Zip(params (string Name, byte[] Content)[] entries)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            var entry = zip.CreateEntry("eicar.com", CompressionLevel.Optimal);
-            using var entryStream = entry.Open();
-            entryStream.Write(Bytes());
+            foreach (var (name, content) in entries)
+            {
+                using var entryStream = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
+                entryStream.Write(content);
+            }
         }
 
         return buffer.ToArray();

@@ -55,6 +55,19 @@ public sealed class ClamdClientTests(ClamdFixture clamd, ITestOutputHelper outpu
         Assert.StartsWith("QuikApp.Test.EICAR.", result.Signature, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task ScanAsync_ArchiveUnpackingBeyondClamdsMaxScanSize_IsErrorNeverClean()
+    {
+        using var client = clamd.CreateClient();
+        var archive = EicarTestFile.ZippedBehind(ClamdFixture.MaxScanSize + 1024 * 1024);
+
+        var result = await client.ScanAsync(new MemoryStream(archive), TestContext.Current.CancellationToken);
+
+        Assert.True(archive.Length < ClamdFixture.StreamMaxLength, $"{archive.Length} bytes");
+        Assert.Equal(FileScanStatus.Error, result.Status);
+        Assert.Contains("Heuristics.Limits.Exceeded", result.Reason, StringComparison.Ordinal);
+    }
+
     [Theory(Timeout = 30_000)]
     [InlineData(0)]
     [InlineData(1)]

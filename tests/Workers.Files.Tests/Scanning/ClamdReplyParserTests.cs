@@ -22,13 +22,26 @@ public sealed class ClamdReplyParserTests
     [InlineData("stream: Eicar-Test-Signature FOUND\0", "Eicar-Test-Signature")]
     [InlineData("stream: Win.Test.EICAR_HDB-1 FOUND\0", "Win.Test.EICAR_HDB-1")]
     [InlineData("stream: QuikApp.Test.EICAR.NDB.UNOFFICIAL FOUND\0", "QuikApp.Test.EICAR.NDB.UNOFFICIAL")]
-    [InlineData("stream: Heuristics.Encrypted.Zip FOUND\0", "Heuristics.Encrypted.Zip")]
+    [InlineData("stream: Heuristics.Phishing.Email.SpoofedDomain FOUND\0", "Heuristics.Phishing.Email.SpoofedDomain")]
     public void ParseScanReply_SignatureFound_IsInfectedWithTheSignature(string reply, string signature)
     {
         var result = ClamdReplyParser.ParseScanReply(Reply(reply));
 
         Assert.Equal(FileScanStatus.Infected, result.Status);
         Assert.Equal(signature, result.Signature);
+    }
+
+    [Theory]
+    [InlineData("stream: Heuristics.Limits.Exceeded.MaxScanSize FOUND\0", "Heuristics.Limits.Exceeded.MaxScanSize")]
+    [InlineData("stream: Heuristics.Limits.Exceeded.MaxFileSize FOUND\0", "Heuristics.Limits.Exceeded.MaxFileSize")]
+    [InlineData("stream: Heuristics.Encrypted.Zip FOUND\0", "Heuristics.Encrypted.Zip")]
+    public void ParseScanReply_NotEverythingScannedHeuristic_IsErrorNotInfected(string reply, string signature)
+    {
+        var result = ClamdReplyParser.ParseScanReply(Reply(reply));
+
+        Assert.Equal(FileScanStatus.Error, result.Status);
+        Assert.Null(result.Signature);
+        Assert.Equal($"clamd could not scan all of it: {signature}", result.Reason);
     }
 
     [Fact]
