@@ -122,8 +122,9 @@ public sealed class ClamdClient : IDisposable
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
+                // Not necessarily clamd's fault: a stalled upload stream runs out the same budget.
                 return ClamdScanResult.Error(
-                    $"timed out: no verdict from clamd within {Seconds(_options.ScanTimeout)} ({ClamdOptions.SectionName}:{nameof(ClamdOptions.ScanTimeout)})");
+                    $"timed out: no verdict within {Seconds(_options.ScanTimeout)} ({ClamdOptions.SectionName}:{nameof(ClamdOptions.ScanTimeout)})");
             }
         }
         finally

@@ -5,7 +5,7 @@ namespace QuikApp.Workers.Files.Scanning;
 /// <summary>Checks the <see cref="ClamdOptions"/> that data annotations cannot: the endpoint, time spans and the stream limit.</summary>
 public sealed class ClamdOptionsValidator : IValidateOptions<ClamdOptions>
 {
-    // clamd reads StreamMaxLength into 32 bits; a larger belief can never be right.
+    // clamd caps every size option at 4 GB (clamd.conf(5)), so a larger belief can never be right.
     private const long LargestStreamMaxLength = uint.MaxValue;
 
     public ValidateOptionsResult Validate(string? name, ClamdOptions options)
