@@ -11,4 +11,20 @@ if ! need dotnet; then
   exit 1
 fi
 
+# --- clamd (Workers.Files tests) ---
+# The scanning tests start their own clamd (tests/Workers.Files.Tests/ClamAV: loopback port, the repo's test
+# signatures), so only the binary is needed. clamav-testfiles is the corpus they must all detect.
+# /usr/sbin is not on a normal user's PATH on Debian, hence the second test.
+if { ! need clamd && [ ! -x /usr/sbin/clamd ]; } || [ ! -d /usr/share/clamav-testfiles ]; then
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clamav-daemon clamav-testfiles
+  # clamav-daemon drags in clamav-freshclam; on a systemd machine both would start as services and freshclam would
+  # download the full signature database. The tests need neither, and neither service existed before this block.
+  if [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now clamav-freshclam.service clamav-daemon.socket clamav-daemon.service >/dev/null 2>&1 || true
+  fi
+fi
+# --- end clamd ---
+
 echo "test environment ready"
