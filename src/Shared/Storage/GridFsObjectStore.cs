@@ -52,9 +52,9 @@ public sealed class GridFsObjectStore : IObjectStore
     }
 
     public Task PutAsync(ObjectLocation location, Stream content, string contentType, CancellationToken cancellationToken) =>
-        throw new NotSupportedException(
+        Task.FromException(new NotSupportedException(
             $"Cannot write {location}: GridFS holds the file-service's originals and this store only reads and deletes them. " +
-            "Write derivatives and quarantine copies to an S3 or Local provider (Storage:Derivatives:Provider, Storage:Quarantine:Provider).");
+            "Write derivatives and quarantine copies to an S3 or Local provider (Storage:Derivatives:Provider, Storage:Quarantine:Provider)."));
 
     public async Task<bool> DeleteAsync(ObjectLocation location, CancellationToken cancellationToken)
     {
@@ -95,9 +95,9 @@ public sealed class GridFsObjectStore : IObjectStore
     }
 
     public Task MoveAsync(ObjectLocation from, ObjectLocation to, CancellationToken cancellationToken) =>
-        throw new NotSupportedException(
+        Task.FromException(new NotSupportedException(
             $"Cannot move {from} within GridFS: this store only reads and deletes. ObjectStorage.MoveAsync moves a GridFS original " +
-            "to another provider (read, write there, delete here).");
+            "to another provider (read, write there, delete here)."));
 
     private async Task<GridFSFileInfo<BsonValue>?> FindAsync(ObjectLocation location, CancellationToken cancellationToken)
     {
