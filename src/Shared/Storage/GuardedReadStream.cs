@@ -7,6 +7,7 @@ namespace QuikApp.Workers.Shared.Storage;
 internal sealed class GuardedReadStream(Stream inner, ObjectLocation location, long? maxBytes = null, IDisposable? owner = null) : Stream
 {
     private long _read;
+    private bool _disposed;
 
     public override bool CanRead => true;
 
@@ -44,8 +45,9 @@ internal sealed class GuardedReadStream(Stream inner, ObjectLocation location, l
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             inner.Dispose();
             owner?.Dispose();
         }
@@ -55,8 +57,14 @@ internal sealed class GuardedReadStream(Stream inner, ObjectLocation location, l
 
     public override async ValueTask DisposeAsync()
     {
-        await inner.DisposeAsync().ConfigureAwait(false);
-        owner?.Dispose();
+        if (!_disposed)
+        {
+            _disposed = true;
+            await inner.DisposeAsync().ConfigureAwait(false);
+            owner?.Dispose();
+        }
+
+        // Stream.DisposeAsync ends in Dispose(true), which finds everything released already.
         await base.DisposeAsync().ConfigureAwait(false);
     }
 

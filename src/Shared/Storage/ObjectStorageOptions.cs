@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.ComponentModel.DataAnnotations;
 
 namespace QuikApp.Workers.Shared.Storage;
 
@@ -24,7 +23,6 @@ public sealed class ObjectStorageOptions
     public Dictionary<string, List<string>> AllowedBuckets { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The largest original a worker downloads, in bytes; checked against the store's size before reading. Default 256 MiB.</summary>
-    [Range(1, long.MaxValue, ErrorMessage = "Storage:MaxObjectBytes must be at least 1 byte.")]
     public long MaxObjectBytes { get; set; } = DefaultMaxObjectBytes;
 
     /// <summary>Where derivatives (thumbnails) are written. Default local / derivatives / thumbs.</summary>

@@ -25,7 +25,6 @@ public static class ObjectStorageServiceCollectionExtensions
         services.AddOptions<ObjectStorageOptions>()
             .Bind(configuration.GetSection(ObjectStorageOptions.SectionName))
             .PostConfigure(options => options.ApplyEmbeddedDefault())
-            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ObjectStorageOptions>, ObjectStorageOptionsValidator>());
         services.TryAddSingleton(provider => ObjectStorage.Create(provider.GetRequiredService<IOptions<ObjectStorageOptions>>(), provider));

@@ -101,7 +101,7 @@ public sealed class ObjectStorageOptionsTests
     [InlineData("Storage:Providers:minio:ServiceUrl", "http://minio:9000", "Storage:Providers:minio:Kind is required (S3, Local or GridFs)")]
     [InlineData("Storage:Providers:local:Enabled", "true", "Storage:Providers:local:Root is required")]
     [InlineData("Storage:Providers:bad name!:Kind", "Local", "Storage:Providers:bad name!: provider names are 1-32 letters")]
-    [InlineData("Storage:MaxObjectBytes", "0", "Storage:MaxObjectBytes must be at least 1 byte")]
+    [InlineData("Storage:MaxObjectBytes", "0", "Storage:MaxObjectBytes (0) must be at least 1 byte")]
     [InlineData("Storage:AllowedBuckets:ftp:0", "x", "Storage:AllowedBuckets:ftp names a provider that is not configured (configured: files, gridfs)")]
     [InlineData("Storage:Derivatives:Provider", "s3", "Storage:Derivatives:Provider 's3' is not a configured provider (configured: files, gridfs)")]
     [InlineData("Storage:Quarantine:Provider", "gridfs", "Storage:Quarantine:Provider 'gridfs' is GridFS, which only holds the file-service's originals")]
