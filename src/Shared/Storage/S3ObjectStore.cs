@@ -150,6 +150,11 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 },
                 cancellationToken).ConfigureAwait(false);
         }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode == "NoSuchBucket")
+        {
+            // The source answered the stat above, so the missing bucket is the target's.
+            throw new ObjectNotFoundException($"Cannot move {from} to {to}: bucket '{to.Bucket}' does not exist.", ex);
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && S3Failures.Translate(ex, from, "copy") is { } translated)
         {
             throw translated;

@@ -166,6 +166,21 @@ public sealed class S3ObjectStoreTests(S3rverFixture s3rver)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Move_TargetBucketMissing_NamesTheTargetBucketAndKeepsTheSource()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = await StoreAsync(ct);
+        var from = NewLocation();
+        await store.PutAsync(from, new MemoryStream([1]), "application/octet-stream", ct);
+
+        var error = await Assert.ThrowsAsync<ObjectNotFoundException>(
+            () => store.MoveAsync(from, new ObjectLocation("s3", "no-such-quarantine", "q/x.bin"), ct));
+
+        Assert.Contains("bucket 'no-such-quarantine' does not exist", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(await store.StatAsync(from, ct));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Put_KeyWithSpacesPlusAndUnicode_RoundTripsUnderThatKey()
     {
         var ct = TestContext.Current.CancellationToken;
