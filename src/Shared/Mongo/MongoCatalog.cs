@@ -141,6 +141,19 @@ public sealed class MongoCatalog
     /// <summary>The GridFS bucket the file-service stores file bodies in.</summary>
     public IGridFSBucket FilesBucket() =>
         new GridFSBucket(Database(QuikAppDatabase.Files), new GridFSBucketOptions { BucketName = GridFsBuckets.Files });
+
+    /// <summary>
+    /// A GridFS bucket in the files database by name (<c>&lt;name&gt;.files</c>, <c>&lt;name&gt;.chunks</c>), accepting ids of any
+    /// BSON type, reading from the primary: a worker reads a file right after the event announcing its upload, before a
+    /// secondary may have it.
+    /// </summary>
+    public IGridFSBucket<BsonValue> GridFsBucket(string bucketName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bucketName);
+        return new GridFSBucket<BsonValue>(
+            Database(QuikAppDatabase.Files),
+            new GridFSBucketOptions { BucketName = bucketName, ReadPreference = ReadPreference.Primary });
+    }
 }
 
 /// <summary>A collection identified by its database role and name.</summary>
