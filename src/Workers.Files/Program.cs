@@ -1,9 +1,11 @@
+using QuikApp.Workers.Files.Thumbnails;
 using QuikApp.Workers.Shared.Hosting;
 using QuikApp.Workers.Shared.Mongo;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddQuikAppWorkerDefaults("files");
 builder.Services.AddMongoIndexBootstrap(IndexOwner.Files);
+builder.Services.AddThumbnailsAndMetadata(builder.Configuration);
 
 var app = builder.Build();
 app.MapQuikAppWorkerEndpoints();
