@@ -151,7 +151,7 @@ public sealed class ThumbnailRenderer
                 }
 
             default:
-                return new(name, image.WebpsaveBuffer(q: _options.Quality, keep: Enums.ForeignKeep.None), image.Width, image.Height, "image/webp");
+                return new(name, image.WebpsaveBuffer(q: _options.Quality, effort: _options.WebPEffort, keep: Enums.ForeignKeep.None), image.Width, image.Height, "image/webp");
         }
     }
 }

@@ -52,6 +52,7 @@ public sealed class ThumbnailOptionsValidatorTests
 
     [Theory]
     [InlineData("Files:Thumbnails:Quality", "0", "Files:Thumbnails:Quality must be between 1 and 100.")]
+    [InlineData("Files:Thumbnails:WebPEffort", "7", "Files:Thumbnails:WebPEffort must be between 0 and 6.")]
     [InlineData("Files:Thumbnails:MaxPixels", "0", "Files:Thumbnails:MaxPixels must be between 1 and 1000000000.")]
     [InlineData("Files:Thumbnails:MaxConcurrentDecodes", "0", "Files:Thumbnails:MaxConcurrentDecodes must be between 1 and 256.")]
     [InlineData("Files:Thumbnails:MaxInputBytes", "0", "Files:Thumbnails:MaxInputBytes must be between 1 and 4294967296.")]
