@@ -12,9 +12,6 @@ public sealed record SniffedType(FileKind Kind, string MimeType, string Extensio
     /// <summary>True when a type was declared and the content is something else (an image/png that is random bytes, a ZIP named .pdf).</summary>
     public bool DeclaredMismatch { get; init; }
 
-    /// <summary>True when the content is a raster image format libvips here can decode (not SVG, not BMP).</summary>
-    public bool IsDecodableImage => Kind == FileKind.Image && MimeType is not ("image/bmp");
-
     /// <summary>True when browsers show the format natively, so a small original can stand in for its own thumbnail.</summary>
     public bool IsBrowserDisplayable => MimeType is "image/jpeg" or "image/png" or "image/gif" or "image/webp" or "image/avif";
 

@@ -30,7 +30,11 @@ public sealed record ImageHeader(ImageGeometry Geometry, int Pages, string Loade
     public bool LoaderMatches(string sniffedMimeType) => ExpectedLoader(sniffedMimeType) is { } prefix
         && Loader.StartsWith(prefix, StringComparison.Ordinal);
 
-    /// <summary>The libvips loader family for an image mime type, or null when libvips should not decode it here.</summary>
+    /// <summary>The libvips loader family for an image mime type, or null when the bundled libvips cannot decode it.</summary>
+    /// <remarks>
+    /// HEIC is HEVC inside HEIF: NetVips.Native ships libheif with AV1 only (HEVC is patent-encumbered), so HEIC
+    /// fails with "Unsupported codec"; saying so up front is clearer. BMP has no loader without ImageMagick.
+    /// </remarks>
     public static string? ExpectedLoader(string mimeType) => mimeType switch
     {
         "image/jpeg" => "jpegload",
@@ -38,7 +42,7 @@ public sealed record ImageHeader(ImageGeometry Geometry, int Pages, string Loade
         "image/gif" => "gifload",
         "image/webp" => "webpload",
         "image/tiff" => "tiffload",
-        "image/heic" or "image/heif" or "image/avif" => "heifload",
+        "image/heif" or "image/avif" => "heifload",
         _ => null,
     };
 }

@@ -47,9 +47,10 @@ public sealed class ThumbnailRenderer
             return ThumbnailRendering.Refused(type, null, ThumbnailRefusalKind.NotAnImage, $"not an image: content is {type}");
         }
 
-        if (!type.IsDecodableImage)
+        if (ImageHeader.ExpectedLoader(type.MimeType) is null)
         {
-            return ThumbnailRendering.Refused(type, null, ThumbnailRefusalKind.UnsupportedFormat, $"unsupported image format: {type.MimeType}");
+            var why = type.MimeType == "image/heic" ? " (the bundled libvips has no HEVC decoder)" : "";
+            return ThumbnailRendering.Refused(type, null, ThumbnailRefusalKind.UnsupportedFormat, $"unsupported image format: {type.MimeType}{why}");
         }
 
         if (content.LongLength > _options.MaxInputBytes)

@@ -41,7 +41,7 @@ public enum ThumbnailRefusalKind
     /// <summary>The bytes are not an image, whatever the declared type says.</summary>
     NotAnImage,
 
-    /// <summary>An image format this worker does not decode (BMP; SVG is never rendered).</summary>
+    /// <summary>An image format the bundled libvips does not decode (BMP, HEIC).</summary>
     UnsupportedFormat,
 
     /// <summary>The file is larger than <see cref="ThumbnailOptions.MaxInputBytes"/>.</summary>

@@ -86,12 +86,17 @@ public sealed class ThumbnailRendererTests : IDisposable
         var rendering = await renderer.RenderAsync(photo, "image/jpeg", TestContext.Current.CancellationToken);
         stopwatch.Stop();
 
+        var thumbnailOnly = Stopwatch.StartNew();
+        await Renderer().RenderAsync(photo, "image/jpeg", TestContext.Current.CancellationToken);
+        thumbnailOnly.Stop();
+
         Assert.Equal(
             [("thumbnail", 360, 270), ("preview", 1920, 1440)],
             rendering.Thumbnails.Select(thumbnail => (thumbnail.Name, thumbnail.Width, thumbnail.Height)));
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"12 MP JPEG ({photo.Length / 1024} KiB) → 360 + 1920 px WebP in {stopwatch.ElapsedMilliseconds} ms " +
-            $"({string.Join(", ", rendering.Thumbnails.Select(thumbnail => $"{thumbnail.Name} {thumbnail.Content.Length / 1024} KiB"))})");
+            $"({string.Join(", ", rendering.Thumbnails.Select(thumbnail => $"{thumbnail.Name} {thumbnail.Content.Length / 1024} KiB"))}); " +
+            $"360 px alone in {thumbnailOnly.ElapsedMilliseconds} ms");
     }
 
     [Fact(Timeout = 60_000)]
@@ -180,6 +185,18 @@ public sealed class ThumbnailRendererTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task RenderAsync_Heic_IsRefusedAsUnsupportedNamingTheMissingCodec()
+    {
+        byte[] heicHead = [0, 0, 0, 24, .. "ftypheic"u8, 0, 0, 0, 0, .. "mif1heic"u8, .. new byte[64]];
+
+        var rendering = await Renderer().RenderAsync(heicHead, "image/heic", TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            new ThumbnailRefusal(ThumbnailRefusalKind.UnsupportedFormat, "unsupported image format: image/heic (the bundled libvips has no HEVC decoder)"),
+            rendering.Refusal);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task RenderAsync_FileAboveMaxInputBytes_IsRefusedAsTooLarge()
     {
         var png = FileCorpus.Png(400, 300);
@@ -225,6 +242,29 @@ public sealed class ThumbnailRendererTests : IDisposable
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Renderer().RenderAsync(FileCorpus.Photo(800, 600), null, cancellation.Token));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task RenderAsync_CancelledWhileDecoding_KillsThePipelineAndThrows()
+    {
+        // A 4000 px output from a 24 MP JPEG: no shrink-on-load and a large WebP encode, seconds of work.
+        var renderer = Renderer([new ThumbnailSize { Name = "large", Bound = 4000 }]);
+        var photo = FileCorpus.Photo(6000, 4000);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+        var rendering = renderer.RenderAsync(photo, "image/jpeg", cancellation.Token);
+        while (_gate.Running == 0 && !rendering.IsCompleted)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        var stopwatch = Stopwatch.StartNew();
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rendering);
+        TestContext.Current.TestOutputHelper?.WriteLine($"cancelled decode ended {stopwatch.ElapsedMilliseconds} ms after cancellation");
+        Assert.Equal(0, _gate.Running);
     }
 
     public void Dispose() => _gate.Dispose();
