@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using QuikApp.Workers.Moderation.Scoring.Toxicity;
+using QuikApp.Workers.Shared.Hosting;
 using QuikApp.Workers.Shared.Scheduling;
 
 namespace QuikApp.Workers.Moderation.Learning;
@@ -10,7 +11,7 @@ public static class LearningRegistration
 {
     /// <summary>
     /// Adds the <c>moderation-retraining</c> job (and scheduling itself), <see cref="LearningOptions"/> validated at start,
-    /// the MongoDB stores, the learnt toxicity model's holder and the <see cref="PromotedModelWatcher"/>. Needs the
+    /// the MongoDB stores, the learnt toxicity model's holder, the <see cref="PromotedModelWatcher"/> and the <c>rollback-model</c> verb. Needs the
     /// scoring services (<c>AddScoring</c>) and MongoDB. Register it before the message consumer, so promoted models are
     /// loaded before the first message is scored.
     /// </summary>
@@ -29,6 +30,8 @@ public static class LearningRegistration
         services.TryAddSingleton<IModelFileStore, GridFsModelFileStore>();
         services.TryAddSingleton<CandidatePublisher>();
         services.TryAddSingleton<PromotedModelSync>();
+        services.TryAddSingleton<ModelRollback>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkerCommand, RollbackModelCommand>());
         services.AddHostedService<PromotedModelWatcher>();
 
         services.AddScheduledJob<ModerationRetrainingJob>(ModerationRetrainingJob.Name, ModerationRetrainingJob.DefaultCron);

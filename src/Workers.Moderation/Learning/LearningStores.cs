@@ -52,6 +52,12 @@ public interface IModelRegistry
 
     /// <summary>The kind's promoted model with the latest <c>promotedAt</c>, or null: that is the model workers score with.</summary>
     Task<ModelRecord?> NewestPromotedAsync(ModelKind kind, CancellationToken cancellationToken);
+
+    /// <summary>The kind's retired model with the latest <c>promotedAt</c> (the one a rollback restores), or null.</summary>
+    Task<ModelRecord?> NewestRetiredAsync(ModelKind kind, CancellationToken cancellationToken);
+
+    /// <summary>Marks a model rejected whatever its status (a rollback), stamping <c>withdrawnAt</c>.</summary>
+    Task WithdrawAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>Model zips, by model id (GridFS bucket <c>models</c> in <c>QuikApp_ml</c>).</summary>

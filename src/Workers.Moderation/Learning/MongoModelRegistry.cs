@@ -50,10 +50,22 @@ public sealed class MongoModelRegistry(MongoCatalog catalog) : IModelRegistry
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ModelRecord?> NewestPromotedAsync(ModelKind kind, CancellationToken cancellationToken)
+    public Task<ModelRecord?> NewestPromotedAsync(ModelKind kind, CancellationToken cancellationToken) =>
+        NewestAsync(kind, ModelStatus.Promoted, cancellationToken);
+
+    public Task<ModelRecord?> NewestRetiredAsync(ModelKind kind, CancellationToken cancellationToken) =>
+        NewestAsync(kind, ModelStatus.Retired, cancellationToken);
+
+    public async Task WithdrawAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var update = new BsonDocument("$set", new BsonDocument { { "status", ModelStatus.Rejected.ToWire() }, { "withdrawnAt", at.UtcDateTime } });
+        await catalog.Models.UpdateOneAsync(new BsonDocument("_id", id), update, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ModelRecord?> NewestAsync(ModelKind kind, ModelStatus status, CancellationToken cancellationToken)
     {
         var document = await catalog.Models
-            .Find(new BsonDocument { { "kind", kind.ToWire() }, { "status", Promoted } })
+            .Find(new BsonDocument { { "kind", kind.ToWire() }, { "status", status.ToWire() } })
             .Sort(new BsonDocument { { "promotedAt", -1 }, { "_id", -1 } })
             .Limit(1)
             .FirstOrDefaultAsync(cancellationToken)

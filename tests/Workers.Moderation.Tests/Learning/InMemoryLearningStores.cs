@@ -84,7 +84,7 @@ internal sealed class InMemoryModelRegistry : IModelRegistry
 
     public Dictionary<string, ModelRecord> Models { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Calls of <see cref="NewestPromotedAsync"/>; set <see cref="Unavailable"/> to make them throw as an unreachable MongoDB would.</summary>
+    /// <summary>Reads of the newest promoted or retired model; set <see cref="Unavailable"/> to make them throw as an unreachable MongoDB would.</summary>
     public int Reads { get; private set; }
 
     public bool Unavailable { get; set; }
@@ -137,7 +137,17 @@ internal sealed class InMemoryModelRegistry : IModelRegistry
         return Task.CompletedTask;
     }
 
-    public Task<ModelRecord?> NewestPromotedAsync(ModelKind kind, CancellationToken cancellationToken)
+    public Task<ModelRecord?> NewestPromotedAsync(ModelKind kind, CancellationToken cancellationToken) => Task.FromResult(Newest(kind, ModelStatus.Promoted));
+
+    public Task<ModelRecord?> NewestRetiredAsync(ModelKind kind, CancellationToken cancellationToken) => Task.FromResult(Newest(kind, ModelStatus.Retired));
+
+    public Task WithdrawAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        SetStatus(id, ModelStatus.Rejected);
+        return Task.CompletedTask;
+    }
+
+    private ModelRecord? Newest(ModelKind kind, ModelStatus status)
     {
         lock (_gate)
         {
@@ -147,11 +157,11 @@ internal sealed class InMemoryModelRegistry : IModelRegistry
                 throw new TimeoutException("registry unavailable (test)");
             }
 
-            return Task.FromResult(Models.Values
-                .Where(m => m.Kind == kind && m.Status == ModelStatus.Promoted)
+            return Models.Values
+                .Where(m => m.Kind == kind && m.Status == status)
                 .OrderByDescending(m => m.PromotedAt)
                 .ThenByDescending(m => m.Id, StringComparer.Ordinal)
-                .FirstOrDefault());
+                .FirstOrDefault();
         }
     }
 

@@ -134,6 +134,28 @@ public sealed class MongoLearningStoreTests(MongoTestLane lane)
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Registry_RollBack_RestoresThePreviousModelAndWithdrawsTheCurrentOne()
+    {
+        var catalog = lane.Require().CreateCatalog();
+        var ct = TestContext.Current.CancellationToken;
+        var registry = new MongoModelRegistry(catalog);
+        var previous = LearntModels.Record(ModelKind.Spam, LearntModels.SpamZip, promotedAt: null);
+        var current = LearntModels.Record(ModelKind.Spam, LearntModels.ToxicityZip, promotedAt: null);
+        await registry.AddAsync(previous, ct);
+        await registry.AddAsync(current, ct);
+        await registry.PromoteAsync(previous.Id, ModelKind.Spam, T0, ct);
+        await registry.PromoteAsync(current.Id, ModelKind.Spam, T0.AddDays(7), ct);
+
+        var result = await new ModelRollback(registry, new FakeTimeProvider(T0.AddDays(8))).RollBackAsync(ModelKind.Spam, ct);
+
+        Assert.Equal(new RollbackResult(ModelKind.Spam, current.Id, previous.Id), result);
+        Assert.Equal(T0.AddDays(8), (await registry.NewestPromotedAsync(ModelKind.Spam, ct))!.PromotedAt);
+        var withdrawn = await catalog.Models.Find(new BsonDocument("_id", current.Id)).SingleAsync(ct);
+        Assert.Equal(("rejected", T0.AddDays(8).UtcDateTime), (withdrawn["status"].AsString, withdrawn["withdrawnAt"].ToUniversalTime()));
+        Assert.Null(await registry.NewestRetiredAsync(ModelKind.Spam, ct));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task TrainingSets_SavedAgainWithFewerExamples_UpsertsRemovesTheStaleOneAndKeepsCreatedAt()
     {
         var catalog = lane.Require().CreateCatalog();
