@@ -56,7 +56,9 @@ public sealed class ModerationRetrainingJobTests
         Assert.Equal((long)Math.Round(toxicity.Baseline.Metrics.F1Score * 10_000), context.Counts["toxicityBaselineF1X10000"]);
         Assert.Contains("spam: spam-", outcome.Message, StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{outcome.Message}\nrun {watch.Elapsed.TotalSeconds:0.0} s; spam fit {spam.Training.Seconds} s on {spam.Training.TrainCount}, toxicity fit {toxicity.Training.Seconds} s on {toxicity.Training.TrainCount}"));
+            $"{outcome.Message}\n{set.Counts}, excluded: {context.Counts["deletedMessagesExcluded"]} deleted, {context.Counts["missingMessages"]} missing\n" +
+            $"run {watch.Elapsed.TotalSeconds:0.0} s; spam fit {spam.Training.Seconds} s on {spam.Training.TrainCount}/{spam.Training.TestCount} ({spam.Bytes} bytes), " +
+            $"toxicity fit {toxicity.Training.Seconds} s on {toxicity.Training.TrainCount}/{toxicity.Training.TestCount} ({toxicity.Bytes} bytes)"));
     }
 
     [Fact(Timeout = 300_000)]
