@@ -61,7 +61,7 @@ public sealed partial class ModerationRetrainingJob(
         {
             var baseline = BaselineFor(kind);
             var evaluation = CandidateTrainer.TrainAndCompare(kind, snapshot.Examples, baseline, settings, cancellationToken);
-            var prefix = kind == ModelKind.Spam ? "spam" : "toxicity";
+            var prefix = kind.ToWire();
             context.Add($"{prefix}DuplicateTexts", evaluation.Data.Duplicates);
             context.Add($"{prefix}ConflictingTexts", evaluation.Data.Conflicts);
             if (evaluation.SkipReason is { } reason)

@@ -112,9 +112,14 @@ public sealed partial class PromotedModelSync : IDisposable
             return ModelSyncResult.Reverted;
         }
 
-        if (newest.Id == running || newest.Id == _refused[kind])
+        if (newest.Id == running)
         {
-            return newest.Id == running ? ModelSyncResult.Unchanged : ModelSyncResult.Failed;
+            return ModelSyncResult.Unchanged;
+        }
+
+        if (newest.Id == _refused[kind])
+        {
+            return ModelSyncResult.Failed;
         }
 
         byte[] zip;
@@ -124,7 +129,7 @@ public sealed partial class PromotedModelSync : IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Transient or not, the next look retries: the file may still be uploading from another replica's view.
+            // Most likely MongoDB is briefly unreachable: the next look retries.
             LogDownloadFailed(ex, kind.ToWire(), newest.Id);
             return ModelSyncResult.Failed;
         }
