@@ -29,6 +29,9 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_files", "temp_uploads", "{ createdAt: 1 }", "{ expireAfterSeconds: 86400 }" },
         { "QuikApp_moderation", "auto_mod_results", "{ messageId: 1 }", "{ unique: true }" },
         { "QuikApp_moderation", "reports", "{ status: 1, reviewedAt: 1 }", "{}" },
+        { "QuikApp_smartreply", "reply_pairs", "{ messageIds: 1 }", "{}" },
+        { "QuikApp_smartreply", "reply_pairs", "{ builtAt: 1, _id: 1 }", "{}" },
+        { "QuikApp_ml", "training_sets", "{ kind: 1, createdAt: -1 }", "{}" },
         { "QuikApp_files", "files", "{ 'virusScan.status': 1, createdAt: 1 }", "{}" },
         { "QuikApp_analytics", "job_runs", "{ job: 1, startedAt: -1 }", "{}" },
     };
@@ -124,7 +127,7 @@ public sealed class MongoIndexCatalogTests
     {
         var owned = MongoIndexCatalog.OwnedBy([IndexOwner.Moderation]);
 
-        Assert.Equal(["messageId_1", "status_1_reviewedAt_1"], owned.Select(index => index.Name));
+        Assert.Equal(["messageId_1", "status_1_reviewedAt_1", "messageIds_1", "builtAt_1__id_1", "kind_1_createdAt_-1"], owned.Select(index => index.Name));
     }
 
     [Fact]
