@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using MongoDB.Driver;
 using QuikApp.Workers.Shared.Hosting;
+using QuikApp.Workers.Shared.Scheduling;
 
 namespace QuikApp.Workers.Moderation.SmartReplies;
 
@@ -80,7 +81,9 @@ internal sealed class ExportTrainingSetCommand : IWorkerCommand
         }
         catch (Exception ex) when (ex is MongoException or TimeoutException or IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"export failed: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            // Driver messages can carry connection strings: the same redaction and bound as job_runs records.
+            var failure = JobRunError.From(ex);
+            await error.WriteLineAsync($"export failed: {failure.Type}: {failure.Message}").ConfigureAwait(false);
             return 1;
         }
     }
