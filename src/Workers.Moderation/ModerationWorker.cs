@@ -9,6 +9,7 @@ using QuikApp.Workers.Moderation.Scoring.Lexicons;
 using QuikApp.Workers.Moderation.Scoring.Profanity;
 using QuikApp.Workers.Moderation.Scoring.Spam;
 using QuikApp.Workers.Moderation.Scoring.Toxicity;
+using QuikApp.Workers.Moderation.SmartReplies;
 using QuikApp.Workers.Shared.Events;
 using QuikApp.Workers.Shared.Hosting;
 using QuikApp.Workers.Shared.Kafka;
@@ -44,6 +45,7 @@ public static class ModerationWorker
         services.AddSingleton<ModerationPolicyProvider>();
         services.AddHostedService(provider => provider.GetRequiredService<ModerationPolicyProvider>());
         services.AddSingleton<IAutoModerationResultStore, MongoAutoModerationResultStore>();
+        services.AddSmartReplyTraining();
         services.AddEventConsumer<MessageModerationHandler>(ConsumerName,
             EventTopics.MessageSent, EventTopics.MessageEdited, EventTopics.MessageDeleted);
         return builder;

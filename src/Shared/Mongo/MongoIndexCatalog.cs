@@ -69,6 +69,9 @@ public static class MongoIndexCatalog
         Owned(IndexOwner.Moderation, QuikAppDatabase.Moderation, Collections.Reports, Keys(("status", 1), ("reviewedAt", 1)), "moderation worker: review queue by status"),
         Owned(IndexOwner.Moderation, QuikAppDatabase.Ml, Collections.Models, Keys(("kind", 1), ("status", 1), ("promotedAt", -1)), "moderation learning: newest promoted model per kind"),
         Owned(IndexOwner.Moderation, QuikAppDatabase.Ml, Collections.TrainingExamples, Keys(("setId", 1)), "moderation learning: a training set's examples"),
+        Owned(IndexOwner.Moderation, QuikAppDatabase.SmartReply, Collections.ReplyPairs, Keys(("messageIds", 1)), "smart replies: the pairs containing a message (edits, deletions)"),
+        Owned(IndexOwner.Moderation, QuikAppDatabase.SmartReply, Collections.ReplyPairs, Keys(("builtAt", 1), ("_id", 1)), "smart replies: a snapshot's pairs, counted and exported in a stable order"),
+        Owned(IndexOwner.Moderation, QuikAppDatabase.Ml, Collections.TrainingSets, Keys(("kind", 1), ("createdAt", -1)), "smart replies: the latest snapshots of a kind"),
 
         // Scheduling (every worker that schedules jobs); locks needs none beyond _id.
         Owned(IndexOwner.Scheduling, QuikAppDatabase.Analytics, Collections.JobRuns, Keys(("job", 1), ("startedAt", -1)), "scheduling: a job's runs, latest first"),

@@ -31,6 +31,9 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_moderation", "reports", "{ status: 1, reviewedAt: 1 }", "{}" },
         { "QuikApp_ml", "models", "{ kind: 1, status: 1, promotedAt: -1 }", "{}" },
         { "QuikApp_ml", "training_examples", "{ setId: 1 }", "{}" },
+        { "QuikApp_smartreply", "reply_pairs", "{ messageIds: 1 }", "{}" },
+        { "QuikApp_smartreply", "reply_pairs", "{ builtAt: 1, _id: 1 }", "{}" },
+        { "QuikApp_ml", "training_sets", "{ kind: 1, createdAt: -1 }", "{}" },
         { "QuikApp_files", "files", "{ 'virusScan.status': 1, createdAt: 1 }", "{}" },
         { "QuikApp_analytics", "job_runs", "{ job: 1, startedAt: -1 }", "{}" },
     };
@@ -127,7 +130,7 @@ public sealed class MongoIndexCatalogTests
         var owned = MongoIndexCatalog.OwnedBy([IndexOwner.Moderation]);
 
         Assert.Equal([
-            "messageId_1", "status_1_reviewedAt_1", "kind_1_status_1_promotedAt_-1", "setId_1",
+            "messageId_1", "status_1_reviewedAt_1", "kind_1_status_1_promotedAt_-1", "setId_1", "messageIds_1", "builtAt_1__id_1", "kind_1_createdAt_-1",
         ], owned.Select(index => index.Name));
     }
 
