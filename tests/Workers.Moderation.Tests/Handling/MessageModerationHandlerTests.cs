@@ -172,6 +172,43 @@ public sealed class MessageModerationHandlerTests
         Assert.StartsWith("workspace:", verdict.PolicyVersion, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task ThreadReply_OfTwoCleanMessages_BecomesASmartReplyPair_AndADeleteRemovesIt()
+    {
+        await using var host = await ModerationHost.StartAsync();
+        var channel = Guid.NewGuid();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var parent = ModerationHost.Sent("anyone up for reviewing the release notes?", channel, at: at);
+        var reply = ModerationHost.Sent("sure, send me the link", channel, at: at.AddSeconds(30)) with { ThreadId = parent.MessageId, WorkspaceId = parent.WorkspaceId };
+        // The message-service writes the message documents before it publishes the events.
+        foreach (var message in new[] { parent, reply })
+        {
+            host.History.Put(new QuikApp.Workers.Moderation.SmartReplies.ChatMessage(message.MessageId, message.WorkspaceId, message.ChannelId, message.UserId, message.Content,
+                message.ContentType, message.ThreadId, message.CreatedAt, false));
+        }
+
+        await host.PublishAsync(EventEnvelope.Create(parent, "message-service", null), channel);
+        await host.PublishAsync(EventEnvelope.Create(reply, "message-service", null), channel);
+        await WaitAsync(() => host.Pairs.All.Count == 1, "the thread pair");
+
+        var pair = Assert.Single(host.Pairs.All);
+        Assert.Equal(reply.MessageId, pair.ReplyMessageId);
+        Assert.Contains(parent.MessageId, pair.MessageIds);
+
+        await host.PublishAsync(EventEnvelope.Create(new MessageDeleted(parent.MessageId, channel, parent.WorkspaceId, parent.UserId, DateTimeOffset.UtcNow), "message-service", null), channel);
+        await WaitAsync(() => host.Pairs.All.Count == 0, "the pair to be removed with the deleted parent");
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     private static ModerationAction Action(ModerationHost host, MessageSent message) =>
         host.Results.Results[message.MessageId].Result!.Scored.Verdict.Action;
 }

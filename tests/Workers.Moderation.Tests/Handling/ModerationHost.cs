@@ -2,9 +2,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MongoDB.Bson;
+using QuikApp.Workers.Moderation.Learning;
 using QuikApp.Workers.Moderation.Policies;
 using QuikApp.Workers.Moderation.Results;
+using QuikApp.Workers.Moderation.SmartReplies;
 using QuikApp.Workers.Moderation.Tests.Doubles;
+using QuikApp.Workers.Moderation.Tests.Learning;
+using QuikApp.Workers.Moderation.Tests.SmartReplies;
 using QuikApp.Workers.Shared.Events;
 using QuikApp.Workers.Shared.Hosting;
 using QuikApp.Workers.Shared.Kafka;
@@ -25,6 +29,10 @@ internal sealed class ModerationHost : IAsyncDisposable
 
     public InMemoryAutoModerationResultStore Results => (InMemoryAutoModerationResultStore)App.Services.GetRequiredService<IAutoModerationResultStore>();
 
+    public InMemoryMessageHistory History => (InMemoryMessageHistory)App.Services.GetRequiredService<IMessageHistory>();
+
+    public InMemorySmartReplyPairStore Pairs => (InMemorySmartReplyPairStore)App.Services.GetRequiredService<ISmartReplyPairStore>();
+
     public InMemoryPolicyStore Policies => (InMemoryPolicyStore)App.Services.GetRequiredService<IModerationPolicyStore>();
 
     public string BootstrapServers => App.Services.GetRequiredService<KafkaConnection>().BootstrapServers;
@@ -37,6 +45,7 @@ internal sealed class ModerationHost : IAsyncDisposable
             $"--Health:Port={FreePort.Next()}",
             "--Health:BindAddress=127.0.0.1",
             "--Mongo:ConnectionString=mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300",
+            "--Mongo:EnsureIndexesOnStart=false",
             "--Kafka:Consumers:moderation:MaxBatchWait=00:00:00.005",
             "--Kafka:Consumers:moderation:Retry:InitialDelay=00:00:00.050",
             "--Kafka:Consumers:moderation:Retry:MaxDelay=00:00:00.500",
@@ -48,6 +57,16 @@ internal sealed class ModerationHost : IAsyncDisposable
         builder.AddModerationWorker();
         builder.Services.Replace(ServiceDescriptor.Singleton<IAutoModerationResultStore>(new InMemoryAutoModerationResultStore()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IModerationPolicyStore>(new InMemoryPolicyStore()));
+        // The smart-reply and learning stores too: nothing in this host may reach for MongoDB.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMessageHistory>(new InMemoryMessageHistory()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IModerationActions>(new InMemoryModerationActions()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISmartReplyPairStore>(new InMemorySmartReplyPairStore()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISmartReplySnapshotStore>(new InMemorySmartReplySnapshotStore()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IModerationReportStore>(new InMemoryReportStore([])));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMessageContentStore>(new InMemoryMessageStore([])));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITrainingSetStore>(new InMemoryTrainingSetStore()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IModelRegistry>(new InMemoryModelRegistry()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IModelFileStore>(new InMemoryModelFileStore()));
         var app = builder.Build();
         app.MapQuikAppWorkerEndpoints();
         await app.StartAsync(TestContext.Current.CancellationToken);
