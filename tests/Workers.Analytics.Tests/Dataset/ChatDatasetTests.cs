@@ -35,6 +35,8 @@ public sealed class ChatDatasetTests
         Assert.Contains(_data.Messages, m => m.WorkspaceId == _data.Workspaces[2] && m.CreatedAt.Date == day);
         Assert.DoesNotContain((_data.Workspaces[2], day), _data.ExpectedDailyStats().Keys);
         Assert.Contains(_data.Messages, m => m.WorkspaceId == _data.Workspaces[0] && m.CreatedAt.Date == ChatDataset.FirstDay.AddDays(2) && !m.Deleted);
+        Assert.Contains((_data.Workspaces[1], ChatDataset.FirstDay), _data.ExpectedDailyStats().Keys);
+        Assert.Contains(_data.Messages, m => m.WorkspaceId == _data.Workspaces[2] && m.CreatedAt.Date == ChatDataset.FirstDay.AddDays(3) && !m.Deleted);
     }
 
     [Fact]
