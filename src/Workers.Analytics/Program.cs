@@ -1,9 +1,9 @@
+using QuikApp.Workers.Analytics;
 using QuikApp.Workers.Shared.Hosting;
-using QuikApp.Workers.Shared.Mongo;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddQuikAppWorkerDefaults("analytics");
-builder.Services.AddMongoIndexBootstrap(IndexOwner.Analytics);
+builder.AddAnalyticsWorker();
 
 var app = builder.Build();
 app.MapQuikAppWorkerEndpoints();

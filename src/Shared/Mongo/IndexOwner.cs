@@ -5,6 +5,11 @@ public enum IndexOwner
 {
     Moderation,
     Files,
+
+    /// <summary>
+    /// The analytics worker: its $merge targets, and the scans its jobs need that no seed index serves, including
+    /// <c>{ updatedAt: 1 }</c> on QuikApp_messages.messages (the one non-seed index there; see docs/analytics.md).
+    /// </summary>
     Analytics,
 
     /// <summary>

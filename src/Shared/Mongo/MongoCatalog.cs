@@ -65,6 +65,7 @@ public sealed class MongoCatalog
         public const string ModerationDaily = "moderation_daily";
         public const string JobRuns = "job_runs";
         public const string Locks = "locks";
+        public const string JobState = "job_state";
     }
 
     /// <summary>GridFS bucket names (the bucket stores <c>&lt;name&gt;.files</c> and <c>&lt;name&gt;.chunks</c>).</summary>
@@ -96,6 +97,7 @@ public sealed class MongoCatalog
         new(QuikAppDatabase.Analytics, Collections.ModerationDaily),
         new(QuikAppDatabase.Analytics, Collections.JobRuns),
         new(QuikAppDatabase.Analytics, Collections.Locks),
+        new(QuikAppDatabase.Analytics, Collections.JobState),
     ];
 
     public IMongoCollection<BsonDocument> Messages => Collection<BsonDocument>(QuikAppDatabase.Messages, Collections.Messages);
@@ -131,6 +133,8 @@ public sealed class MongoCatalog
     public IMongoCollection<BsonDocument> JobRuns => Collection<BsonDocument>(QuikAppDatabase.Analytics, Collections.JobRuns);
 
     public IMongoCollection<BsonDocument> Locks => Collection<BsonDocument>(QuikAppDatabase.Analytics, Collections.Locks);
+
+    public IMongoCollection<BsonDocument> JobState => Collection<BsonDocument>(QuikAppDatabase.Analytics, Collections.JobState);
 
     /// <summary>The configured name of <paramref name="database"/>.</summary>
     public string DatabaseName(QuikAppDatabase database) => _options.DatabaseName(database);

@@ -73,6 +73,21 @@ public static class MongoIndexCatalog
         Owned(IndexOwner.Moderation, QuikAppDatabase.SmartReply, Collections.ReplyPairs, Keys(("builtAt", 1), ("_id", 1)), "smart replies: a snapshot's pairs, counted and exported in a stable order"),
         Owned(IndexOwner.Moderation, QuikAppDatabase.Ml, Collections.TrainingSets, Keys(("kind", 1), ("createdAt", -1)), "smart replies: the latest snapshots of a kind"),
 
+        // Analytics worker (docs/analytics.md). $merge needs a unique index on exactly its `on` fields, and the output
+        // collection must have it before the first $merge; the other three back the jobs' "since"/"per day" scans.
+        Owned(IndexOwner.Analytics, QuikAppDatabase.Analytics, Collections.DailyMessageStats, Keys(("workspaceId", 1), ("date", 1)), "analytics: daily-message-stats $merge on { workspaceId, date }") with
+        {
+            Unique = true,
+        },
+        // Same on fields, date first: $merge ignores key order, and moderation-daily clears a date range across workspaces.
+        Owned(IndexOwner.Analytics, QuikAppDatabase.Analytics, Collections.ModerationDaily, Keys(("date", 1), ("workspaceId", 1)), "analytics: moderation-daily $merge on { workspaceId, date }") with
+        {
+            Unique = true,
+        },
+        Owned(IndexOwner.Analytics, QuikAppDatabase.Messages, Collections.Messages, Keys(("updatedAt", 1)), "analytics: messages changed since the last run (daily-message-stats, unread-counts, counter-reconciliation)"),
+        Owned(IndexOwner.Analytics, QuikAppDatabase.Moderation, Collections.AutoModResults, Keys(("processedAt", 1)), "analytics: moderation-daily, results processed per day"),
+        Owned(IndexOwner.Analytics, QuikAppDatabase.Moderation, Collections.Reports, Keys(("createdAt", 1)), "analytics: moderation-daily, reports opened per day"),
+
         // Scheduling (every worker that schedules jobs); locks needs none beyond _id.
         Owned(IndexOwner.Scheduling, QuikAppDatabase.Analytics, Collections.JobRuns, Keys(("job", 1), ("startedAt", -1)), "scheduling: a job's runs, latest first"),
     ];

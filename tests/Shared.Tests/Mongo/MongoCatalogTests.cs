@@ -32,6 +32,7 @@ public sealed class MongoCatalogTests : IDisposable
         Assert.Equal("QuikApp_analytics.moderation_daily", catalog.ModerationDaily.CollectionNamespace.FullName);
         Assert.Equal("QuikApp_analytics.job_runs", catalog.JobRuns.CollectionNamespace.FullName);
         Assert.Equal("QuikApp_analytics.locks", catalog.Locks.CollectionNamespace.FullName);
+        Assert.Equal("QuikApp_analytics.job_state", catalog.JobState.CollectionNamespace.FullName);
     }
 
     [Fact]

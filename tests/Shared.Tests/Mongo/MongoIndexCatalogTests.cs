@@ -36,6 +36,11 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_ml", "training_sets", "{ kind: 1, createdAt: -1 }", "{}" },
         { "QuikApp_files", "files", "{ 'virusScan.status': 1, createdAt: 1 }", "{}" },
         { "QuikApp_analytics", "job_runs", "{ job: 1, startedAt: -1 }", "{}" },
+        { "QuikApp_analytics", "daily_message_stats", "{ workspaceId: 1, date: 1 }", "{ unique: true }" },
+        { "QuikApp_analytics", "moderation_daily", "{ date: 1, workspaceId: 1 }", "{ unique: true }" },
+        { "QuikApp_messages", "messages", "{ updatedAt: 1 }", "{}" },
+        { "QuikApp_moderation", "auto_mod_results", "{ processedAt: 1 }", "{}" },
+        { "QuikApp_moderation", "reports", "{ createdAt: 1 }", "{}" },
     };
 
     [Theory]
@@ -135,11 +140,22 @@ public sealed class MongoIndexCatalogTests
     }
 
     [Fact]
-    public void OwnedBy_MessageService_ReturnsEveryQuikAppMessagesIndex()
+    public void OwnedBy_MessageService_ReturnsEveryQuikAppMessagesIndexButTheAnalyticsOne()
     {
         var owned = MongoIndexCatalog.OwnedBy([IndexOwner.MessageService]);
 
-        Assert.Equal(MongoIndexCatalog.All.Where(index => index.Database == QuikAppDatabase.Messages), owned);
+        Assert.Equal(MongoIndexCatalog.All.Where(index => index.Database == QuikAppDatabase.Messages && index.Name != "updatedAt_1"), owned);
+    }
+
+    [Fact]
+    public void OwnedBy_Analytics_ReturnsTheMergeTargetsAndTheScansOfTheAnalyticsJobs()
+    {
+        var owned = MongoIndexCatalog.OwnedBy([IndexOwner.Analytics]);
+
+        Assert.Equal(
+            ["daily_message_stats.workspaceId_1_date_1", "moderation_daily.date_1_workspaceId_1", "messages.updatedAt_1", "auto_mod_results.processedAt_1", "reports.createdAt_1"],
+            owned.Select(index => $"{index.Collection}.{index.Name}"));
+        Assert.All(owned.Where(index => index.Database == QuikAppDatabase.Analytics), index => Assert.True(index.Unique));
     }
 
     [Fact]
