@@ -127,6 +127,22 @@ public sealed class ChartValuesTests
     }
 
     [Fact]
+    public void DotNetSettings_SizeTheRuntimeToThePod_AndWriteGcPercentagesInHex()
+    {
+        Assert.True(Values.Map("dotnet").Bool("processorCountFromCpuRequest"));
+        Assert.Contains("resource: requests.cpu", RepositoryFiles.Text("helm/quikapp-workers/templates/deployment.yaml"), StringComparison.Ordinal);
+        foreach (var name in WorkerNames)
+        {
+            // .NET reads DOTNET_GC* numbers as hexadecimal: "50" would mean 80%.
+            if (Values.Map("workers").Map(name).Map("env").Scalar("DOTNET_GCHeapHardLimitPercent") is { } percent)
+            {
+                Assert.Matches("^0x[0-9A-Fa-f]+$", percent);
+                Assert.InRange(Convert.ToInt32(percent, 16), 20, 90);
+            }
+        }
+    }
+
+    [Fact]
     public void Keda_IsOffByDefault()
     {
         Assert.False(Values.Map("autoscaling").Map("keda").Bool("enabled"));
