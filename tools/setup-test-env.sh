@@ -27,6 +27,20 @@ if { ! need clamd && [ ! -x /usr/sbin/clamd ]; } || [ ! -d /usr/share/clamav-tes
 fi
 # --- end clamd ---
 
+# --- s3rver (object storage tests) ---
+# The S3 store's tests run against s3rver (npm, pinned in tools/s3rver/package-lock.json), started by
+# tests/TestSupport/Storage/S3rverFixture.cs. Node 18+ is enough; the install is skipped when it is already there.
+if ! need node || ! need npm; then
+  echo "installing Node.js and npm (for s3rver)"
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq nodejs npm >/dev/null; fi
+fi
+if [ ! -f tools/s3rver/node_modules/s3rver/bin/s3rver.js ]; then
+  echo "installing s3rver into tools/s3rver/node_modules"
+  npm ci --prefix tools/s3rver --no-audit --no-fund --loglevel=error
+fi
+# --- end s3rver ---
+
 # --- docker-compose (deployment validation) ---
 # tools/test.sh checks docker-compose.yml with `docker-compose config -q` before the .NET tests. Debian's docker-compose
 # (1.29, Python) parses, validates and interpolates the file without a Docker engine. The file keeps to the subset

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using QuikApp.Workers.Moderation.Commands;
 using QuikApp.Workers.Moderation.Handling;
+using QuikApp.Workers.Moderation.Learning;
 using QuikApp.Workers.Moderation.Policies;
 using QuikApp.Workers.Moderation.Results;
 using QuikApp.Workers.Moderation.Scoring;
@@ -35,6 +36,7 @@ public static class ModerationWorker
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         AddScoring(services);
+        services.AddModerationLearning();
 
         services.AddOptions<ModerationHandlingOptions>().BindConfiguration(ModerationHandlingOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
@@ -90,7 +92,8 @@ public static class ModerationWorker
                 provider.GetRequiredService<SpamModelHolder>(),
                 provider.GetRequiredService<ChatSpamHeuristics>(),
                 provider.GetRequiredService<FloodDetector>(),
-                provider.GetRequiredService<IOptions<ScoringOptions>>().Value);
+                provider.GetRequiredService<IOptions<ScoringOptions>>().Value,
+                provider.GetService<ToxicityModelHolder>());
         });
         services.AddSingleton<IWorkerCommand, ScoreCommand>();
         return services;

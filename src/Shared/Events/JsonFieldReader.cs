@@ -16,6 +16,9 @@ internal sealed class JsonFieldReader
     private readonly JsonElement _object;
     private readonly string _path;
     private readonly FirstFailure _failure;
+    private Dictionary<string, JsonElement>? _fields;
+    private HashSet<string>? _duplicates;
+    private bool _badPropertyName;
 
     private JsonFieldReader(JsonElement obj, string path, FirstFailure failure)
     {
@@ -207,8 +210,9 @@ internal sealed class JsonFieldReader
     private bool TryFindNullable(string name, out JsonElement value) =>
         TryFindAny(name, out value) && value.ValueKind != JsonValueKind.Null;
 
-    // A linear scan rather than TryGetProperty so that a field given twice is rejected instead of silently resolved
-    // one way here and possibly the other way by another consumer. The contract's objects are small.
+    // The object's fields, indexed on first use: one pass over the object instead of one per field asked for. A field
+    // given twice is remembered so that asking for it is rejected, instead of silently resolved one way here and possibly
+    // the other way by another consumer (TryGetProperty would take the last one).
     private bool TryFindAny(string name, out JsonElement value)
     {
         value = default;
@@ -217,36 +221,45 @@ internal sealed class JsonFieldReader
             return false;
         }
 
-        var found = false;
+        _fields ??= Index();
+        if (_badPropertyName)
+        {
+            _failure.Reason ??= $"{ObjectLabel}: a property name has an invalid \\u escape (unpaired surrogate)";
+            return false;
+        }
+
+        if (_duplicates?.Contains(name) == true)
+        {
+            Reject(name, "duplicate property");
+            return false;
+        }
+
+        return _fields.TryGetValue(name, out value);
+    }
+
+    private Dictionary<string, JsonElement> Index()
+    {
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in _object.EnumerateObject())
         {
-            bool matches;
+            string name;
             try
             {
-                matches = property.NameEquals(name);
+                name = property.Name;
             }
             catch (InvalidOperationException)
             {
-                _failure.Reason ??= $"{ObjectLabel}: a property name has an invalid \\u escape (unpaired surrogate)";
-                return false;
-            }
-
-            if (!matches)
-            {
+                _badPropertyName = true;
                 continue;
             }
 
-            if (found)
+            if (!fields.TryAdd(name, property.Value))
             {
-                Reject(name, "duplicate property");
-                return false;
+                (_duplicates ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
             }
-
-            value = property.Value;
-            found = true;
         }
 
-        return found;
+        return fields;
     }
 
     private string AsString(JsonElement v, string label)

@@ -50,6 +50,7 @@ public sealed class MongoCatalog
 
         // QuikApp_ml
         public const string TrainingSets = "training_sets";
+        public const string TrainingExamples = "training_examples";
         public const string Models = "models";
 
         // QuikApp_smartreply
@@ -70,6 +71,9 @@ public sealed class MongoCatalog
     public static class GridFsBuckets
     {
         public const string Files = "fs";
+
+        /// <summary>Trained model zips in the ML database, one file per model, its id the model's registry id.</summary>
+        public const string Models = "models";
     }
 
     /// <summary>Every collection the catalog knows, with the database it lives in.</summary>
@@ -83,6 +87,7 @@ public sealed class MongoCatalog
         new(QuikAppDatabase.Moderation, Collections.AutoModResults),
         new(QuikAppDatabase.Moderation, Collections.Policies),
         new(QuikAppDatabase.Ml, Collections.TrainingSets),
+        new(QuikAppDatabase.Ml, Collections.TrainingExamples),
         new(QuikAppDatabase.Ml, Collections.Models),
         new(QuikAppDatabase.SmartReply, Collections.ReplyPairs),
         new(QuikAppDatabase.Files, Collections.Files),
@@ -108,6 +113,8 @@ public sealed class MongoCatalog
     public IMongoCollection<BsonDocument> Policies => Collection<BsonDocument>(QuikAppDatabase.Moderation, Collections.Policies);
 
     public IMongoCollection<BsonDocument> TrainingSets => Collection<BsonDocument>(QuikAppDatabase.Ml, Collections.TrainingSets);
+
+    public IMongoCollection<BsonDocument> TrainingExamples => Collection<BsonDocument>(QuikAppDatabase.Ml, Collections.TrainingExamples);
 
     public IMongoCollection<BsonDocument> Models => Collection<BsonDocument>(QuikAppDatabase.Ml, Collections.Models);
 
@@ -141,6 +148,26 @@ public sealed class MongoCatalog
     /// <summary>The GridFS bucket the file-service stores file bodies in.</summary>
     public IGridFSBucket FilesBucket() =>
         new GridFSBucket(Database(QuikAppDatabase.Files), new GridFSBucketOptions { BucketName = GridFsBuckets.Files });
+
+    /// <summary>
+    /// A GridFS bucket in the files database by name (<c>&lt;name&gt;.files</c>, <c>&lt;name&gt;.chunks</c>), accepting ids of any
+    /// BSON type, reading from the primary: a worker reads a file right after the event announcing its upload, before a
+    /// secondary may have it.
+    /// </summary>
+    public IGridFSBucket<BsonValue> GridFsBucket(string bucketName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bucketName);
+        return new GridFSBucket<BsonValue>(
+            Database(QuikAppDatabase.Files),
+            new GridFSBucketOptions { BucketName = bucketName, ReadPreference = ReadPreference.Primary });
+    }
+
+    /// <summary>
+    /// The GridFS bucket holding trained model zips. Ids are strings (the model's registry id), so a model's file is
+    /// found, and its upload skipped, by content hash.
+    /// </summary>
+    public IGridFSBucket<string> ModelsBucket() =>
+        new GridFSBucket<string>(Database(QuikAppDatabase.Ml), new GridFSBucketOptions { BucketName = GridFsBuckets.Models });
 }
 
 /// <summary>A collection identified by its database role and name.</summary>

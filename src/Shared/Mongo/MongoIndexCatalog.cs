@@ -67,6 +67,8 @@ public static class MongoIndexCatalog
             Unique = true,
         },
         Owned(IndexOwner.Moderation, QuikAppDatabase.Moderation, Collections.Reports, Keys(("status", 1), ("reviewedAt", 1)), "moderation worker: review queue by status"),
+        Owned(IndexOwner.Moderation, QuikAppDatabase.Ml, Collections.Models, Keys(("kind", 1), ("status", 1), ("promotedAt", -1)), "moderation learning: newest promoted model per kind"),
+        Owned(IndexOwner.Moderation, QuikAppDatabase.Ml, Collections.TrainingExamples, Keys(("setId", 1)), "moderation learning: a training set's examples"),
 
         // Scheduling (every worker that schedules jobs); locks needs none beyond _id.
         Owned(IndexOwner.Scheduling, QuikAppDatabase.Analytics, Collections.JobRuns, Keys(("job", 1), ("startedAt", -1)), "scheduling: a job's runs, latest first"),

@@ -23,6 +23,7 @@ public sealed class MessageScorer : IDisposable
     private readonly ProfanityCheck _profanity;
     private readonly ToxicityLexiconCheck _toxicity;
     private readonly OnnxToxicityClassifier? _onnx;
+    private readonly ToxicityModelHolder? _toxicityModel;
     private readonly SpamModelHolder _spamModel;
     private readonly ChatSpamHeuristics _heuristics;
     private readonly FloodDetector _flood;
@@ -37,12 +38,14 @@ public sealed class MessageScorer : IDisposable
         SpamModelHolder spamModel,
         ChatSpamHeuristics heuristics,
         FloodDetector flood,
-        ScoringOptions options)
+        ScoringOptions options,
+        ToxicityModelHolder? toxicityModel = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _profanity = profanity;
         _toxicity = toxicity;
         _onnx = onnx;
+        _toxicityModel = toxicityModel;
         _spamModel = spamModel;
         _heuristics = heuristics;
         _flood = flood;
@@ -78,8 +81,9 @@ public sealed class MessageScorer : IDisposable
     {
         var hash = ContentHash.Of(text);
         var spam = _spamModel.Current;
-        // The spam model's version is part of the key: a promoted model must not be answered from the old one's cache.
-        var key = (hash, spam.ModelVersion);
+        var learntToxicity = _toxicityModel?.Current;
+        // The models' versions are part of the key: a promoted model must not be answered from the old one's cache.
+        var key = (hash, spam.ModelVersion, learntToxicity?.ModelVersion);
         if (_contentCache.TryGetValue(key, out ContentScores? cached) && cached is not null)
         {
             return cached;
@@ -96,6 +100,16 @@ public sealed class MessageScorer : IDisposable
             if (onnxScore > toxicity.Score)
             {
                 toxicity = new CheckResult(onnxScore, [.. toxicity.Signals, $"toxicity.onnx:{onnxScore:0.00}"]);
+            }
+        }
+
+        if (learntToxicity is not null && text.Length > 0)
+        {
+            var modelScore = learntToxicity.Probability(text);
+            toxicityVersion += $"+model:{learntToxicity.ModelVersion}";
+            if (modelScore > toxicity.Score)
+            {
+                toxicity = new CheckResult(modelScore, [.. toxicity.Signals, ToxicityModelClassifier.Signal(modelScore)]);
             }
         }
 

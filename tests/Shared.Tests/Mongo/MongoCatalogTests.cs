@@ -23,6 +23,7 @@ public sealed class MongoCatalogTests : IDisposable
         Assert.Equal("QuikApp_moderation.auto_mod_results", catalog.AutoModResults.CollectionNamespace.FullName);
         Assert.Equal("QuikApp_moderation.policies", catalog.Policies.CollectionNamespace.FullName);
         Assert.Equal("QuikApp_ml.training_sets", catalog.TrainingSets.CollectionNamespace.FullName);
+        Assert.Equal("QuikApp_ml.training_examples", catalog.TrainingExamples.CollectionNamespace.FullName);
         Assert.Equal("QuikApp_ml.models", catalog.Models.CollectionNamespace.FullName);
         Assert.Equal("QuikApp_smartreply.reply_pairs", catalog.ReplyPairs.CollectionNamespace.FullName);
         Assert.Equal("QuikApp_files.files", catalog.Files.CollectionNamespace.FullName);
@@ -51,6 +52,15 @@ public sealed class MongoCatalogTests : IDisposable
 
         Assert.Equal("fs", bucket.Options.BucketName);
         Assert.Equal("QuikApp_files", bucket.Database.DatabaseNamespace.DatabaseName);
+    }
+
+    [Fact]
+    public void ModelsBucket_UsesTheModelsBucketInTheMlDatabase()
+    {
+        var bucket = new MongoCatalog(_client, new MongoOptions()).ModelsBucket();
+
+        Assert.Equal("models", bucket.Options.BucketName);
+        Assert.Equal("QuikApp_ml", bucket.Database.DatabaseNamespace.DatabaseName);
     }
 
     [Fact]

@@ -125,7 +125,9 @@ public sealed class MongoIndexBootstrapperStoreTests(MongoTestLane lane)
 
         var report = await Bootstrapper(catalog).EnsureAsync([IndexOwner.Moderation], ct);
 
-        Assert.Equal(["messageId_1", "status_1_reviewedAt_1"], report.Created.Select(created => created.Index.Name));
+        Assert.Equal(
+            ["messageId_1", "status_1_reviewedAt_1", "kind_1_status_1_promotedAt_-1", "setId_1"],
+            report.Created.Select(created => created.Index.Name));
         using var databases = await catalog.Database(QuikAppDatabase.Files).Client.ListDatabaseNamesAsync(ct);
         var names = await databases.ToListAsync(ct);
         Assert.Contains(catalog.DatabaseName(QuikAppDatabase.Moderation), names);

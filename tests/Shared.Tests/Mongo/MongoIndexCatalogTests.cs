@@ -29,6 +29,8 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_files", "temp_uploads", "{ createdAt: 1 }", "{ expireAfterSeconds: 86400 }" },
         { "QuikApp_moderation", "auto_mod_results", "{ messageId: 1 }", "{ unique: true }" },
         { "QuikApp_moderation", "reports", "{ status: 1, reviewedAt: 1 }", "{}" },
+        { "QuikApp_ml", "models", "{ kind: 1, status: 1, promotedAt: -1 }", "{}" },
+        { "QuikApp_ml", "training_examples", "{ setId: 1 }", "{}" },
         { "QuikApp_files", "files", "{ 'virusScan.status': 1, createdAt: 1 }", "{}" },
         { "QuikApp_analytics", "job_runs", "{ job: 1, startedAt: -1 }", "{}" },
     };
@@ -124,7 +126,9 @@ public sealed class MongoIndexCatalogTests
     {
         var owned = MongoIndexCatalog.OwnedBy([IndexOwner.Moderation]);
 
-        Assert.Equal(["messageId_1", "status_1_reviewedAt_1"], owned.Select(index => index.Name));
+        Assert.Equal([
+            "messageId_1", "status_1_reviewedAt_1", "kind_1_status_1_promotedAt_-1", "setId_1",
+        ], owned.Select(index => index.Name));
     }
 
     [Fact]

@@ -1,31 +1,9 @@
-using System.Net;
 using QuikApp.Workers.Testing.Hosting;
 
 namespace QuikApp.Workers.Moderation.Tests.Hosting;
 
-/// <summary>The worker executable as an orchestrator runs it: embedded Kafka, endpoints up, clean exit on SIGTERM.</summary>
-public sealed class WorkerProcessTests
+/// <summary>The Moderation worker executable: embedded Kafka, endpoints, clean exit on SIGTERM (<see cref="WorkerProcessSpecification"/>).</summary>
+public sealed class WorkerProcessTests : WorkerProcessSpecification
 {
-    [Fact(Timeout = 120_000)]
-    public async Task Worker_StartedWithEmbeddedKafka_ServesEndpointsAndExitsCleanlyOnSigterm()
-    {
-        await using var worker = WorkerProcess.Start(
-            "QuikApp.Workers.Moderation",
-            "--Kafka:BootstrapServers=embedded",
-            "--Mongo:ConnectionString=mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300",
-            "--Mongo:EnsureIndexesOnStart=false");
-
-        await worker.WaitForAsync("/health/live", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
-        var metrics = await worker.WaitForAsync("/metrics", HttpStatusCode.OK, TimeSpan.FromSeconds(10));
-        Assert.Contains("# TYPE", await metrics.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
-        // MongoDB is unreachable, so the worker must say it is not ready rather than pretend.
-        await worker.WaitForAsync("/health/ready", HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
-
-        worker.Terminate();
-        await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
-
-        Assert.Equal(0, worker.ExitCode);
-        Assert.Contains("Application is shutting down", worker.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("\"@l\":\"Fatal\"", worker.Output, StringComparison.Ordinal);
-    }
+    protected override string AssemblyName => "QuikApp.Workers.Moderation";
 }
