@@ -41,4 +41,15 @@ if [ ! -f tools/s3rver/node_modules/s3rver/bin/s3rver.js ]; then
 fi
 # --- end s3rver ---
 
+# --- docker-compose (deployment validation) ---
+# tools/test.sh checks docker-compose.yml with `docker-compose config -q` before the .NET tests. Debian's docker-compose
+# (1.29, Python) parses, validates and interpolates the file without a Docker engine. The file keeps to the subset
+# that 1.29 and `docker compose` (v2) both accept.
+if ! need docker-compose; then
+  as_root_compose() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root_compose apt-get update -qq
+  as_root_compose env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose
+fi
+# --- end docker-compose ---
+
 echo "test environment ready"

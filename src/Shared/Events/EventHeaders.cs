@@ -13,4 +13,7 @@ public static class EventHeaders
     public const string DlqSourcePartition = "dlq-source-partition";
     public const string DlqSourceOffset = "dlq-source-offset";
     public const string DlqFailedAt = "dlq-failed-at";
+
+    // Added by replay-dlq to a record it re-publishes from a .dlq topic: "<dlq partition>:<dlq offset>".
+    public const string ReplayedFromDlq = "replayed-from-dlq";
 }

@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QuikApp.Workers.Shared.Events;
+using QuikApp.Workers.Shared.Hosting;
 using QuikApp.Workers.Shared.Kafka.Consuming;
 using QuikApp.Workers.Shared.Kafka.Producing;
+using QuikApp.Workers.Shared.Kafka.Replay;
 using QuikApp.Workers.Shared.Metrics;
 
 namespace QuikApp.Workers.Shared.Kafka;
@@ -12,7 +14,7 @@ namespace QuikApp.Workers.Shared.Kafka;
 /// <summary>Registers the Kafka side of a worker: connection, producer, dead-letter publisher and consumer engines.</summary>
 public static class KafkaServiceCollectionExtensions
 {
-    /// <summary>Connection, shared producer, dead-letter and event publishers, failure classifier (idempotent).</summary>
+    /// <summary>Connection, shared producer, dead-letter and event publishers, failure classifier, the <c>replay-dlq</c> verb (idempotent).</summary>
     public static IServiceCollection AddQuikAppKafka(this IServiceCollection services)
     {
         if (services.Any(d => d.ServiceType == typeof(KafkaConnection)))
@@ -37,6 +39,7 @@ public static class KafkaServiceCollectionExtensions
         services.TryAddSingleton<ConsumerEngineRegistry>();
         services.TryAddSingleton<WorkerMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventConsumerOptions>, EventConsumerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkerCommand, ReplayDlqCommand>());
         return services;
     }
 

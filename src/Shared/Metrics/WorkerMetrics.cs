@@ -17,6 +17,8 @@ public sealed class WorkerMetrics
     private readonly Counter<long> _deadLettered;
     private readonly Histogram<double> _handlerDuration;
     private readonly Histogram<long> _batchSize;
+    private readonly Counter<long> _jobRuns;
+    private readonly Histogram<double> _jobDuration;
     private readonly ConcurrentDictionary<object, Func<IEnumerable<PartitionGauge>>> _partitionSources = new();
 
     public WorkerMetrics(IMeterFactory meterFactory)
@@ -31,6 +33,9 @@ public sealed class WorkerMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
         _batchSize = meter.CreateHistogram<long>("quikapp.handler.batch_size", "{event}", "Events per handler call.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000] });
+        _jobRuns = meter.CreateCounter<long>("quikapp.jobs.runs", "{run}", "Scheduled-job runs this replica executed, by job, status and trigger.");
+        _jobDuration = meter.CreateHistogram<double>("quikapp.jobs.duration", "s", "Duration of one scheduled-job run.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
         meter.CreateObservableGauge("quikapp.consumer.lag", () => Observe(p => p.Lag), "{event}",
             "High watermark minus the next offset to commit, per partition.");
         meter.CreateObservableGauge("quikapp.events.in_flight", () => Observe(p => p.InFlight), "{event}",
@@ -54,6 +59,14 @@ public sealed class WorkerMetrics
         var tag = new KeyValuePair<string, object?>("topic", topic);
         _handlerDuration.Record(duration.TotalSeconds, tag);
         _batchSize.Record(batchSize, tag);
+    }
+
+    /// <summary>A scheduled-job run this replica held the lease for ended (status: succeeded, failed, skipped, lost-lease).</summary>
+    public void JobRunFinished(string job, string status, string trigger, TimeSpan duration)
+    {
+        var jobTag = new KeyValuePair<string, object?>("job", job);
+        _jobRuns.Add(1, jobTag, new KeyValuePair<string, object?>("status", status), new KeyValuePair<string, object?>("trigger", trigger));
+        _jobDuration.Record(duration.TotalSeconds, jobTag);
     }
 
     /// <summary>Registers a source of per-partition readings (an engine's live partitions) until the returned handle is disposed.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QuikApp.Workers.Shared.Metrics;
 
 namespace QuikApp.Workers.Shared.Scheduling;
 
@@ -40,6 +41,7 @@ public sealed partial class LeasedJobRunner
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly WorkerMetrics? _metrics;
 
     public LeasedJobRunner(
         ScheduledJobCatalog catalog,
@@ -49,7 +51,8 @@ public sealed partial class LeasedJobRunner
         IOptions<SchedulingOptions> options,
         LeaseOwner owner,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        WorkerMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -62,6 +65,7 @@ public sealed partial class LeasedJobRunner
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _loggers = loggers;
         _logger = loggers.CreateLogger<LeasedJobRunner>();
+        _metrics = metrics;
     }
 
     /// <summary>Runs the job once if its lease can be taken. Infrastructure failures (MongoDB down) throw; the job's own failures are results.</summary>
@@ -170,6 +174,7 @@ public sealed partial class LeasedJobRunner
         }
 
         LogFinished(_logger, definition.Name, runId, SchedulingWireNames.Of(status), finishedAt - startedAt);
+        _metrics?.JobRunFinished(definition.Name, SchedulingWireNames.Of(status), SchedulingWireNames.Of(request.Trigger), finishedAt - startedAt);
         return new JobRunResult(runId, definition.Name, request.Trigger, status, request.ScheduledFireTime, window, startedAt, finishedAt, counts, message, error, LeaseAcquired: true);
     }
 

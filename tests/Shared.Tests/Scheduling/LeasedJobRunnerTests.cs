@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using QuikApp.Workers.Shared.Metrics;
 using QuikApp.Workers.Shared.Scheduling;
 
 namespace QuikApp.Workers.Shared.Tests.Scheduling;
@@ -94,6 +97,44 @@ public sealed class LeasedJobRunnerTests
         Assert.Equal(JobRunStatus.Failed, finish.Status);
         Assert.Equal(3, finish.Counts["read"]);
         Assert.Equal(harness.Time.GetUtcNow(), (await harness.Leases.ReadAsync(Job, TestContext.Current.CancellationToken))!.LockedUntil);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task RunAsync_EachRunItHeld_IsCountedByJobStatusAndTrigger()
+    {
+        using var harness = new SchedulingHarness();
+        await using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var runner = ActivatorUtilities.CreateInstance<LeasedJobRunner>(harness.Provider, new WorkerMetrics(meters.GetRequiredService<IMeterFactory>()));
+        var counted = new List<(long Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == WorkerMetrics.MeterName && instrument.Name == "quikapp.jobs.runs")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var copy = new Dictionary<string, object?>();
+            foreach (var tag in tags)
+            {
+                copy[tag.Key] = tag.Value;
+            }
+
+            counted.Add((value, copy));
+        });
+        listener.Start();
+        harness.Probe.Behaviour = (_, _) => throw new InvalidOperationException("boom");
+
+        await runner.RunAsync(Scheduled(Slot), TestContext.Current.CancellationToken);
+        await runner.RunAsync(Scheduled(Slot), TestContext.Current.CancellationToken); // same slot: not run, not counted
+
+        var (value, tags) = Assert.Single(counted);
+        Assert.Equal(1, value);
+        Assert.Equal(Job, tags["job"]);
+        Assert.Equal("failed", tags["status"]);
+        Assert.Equal("schedule", tags["trigger"]);
     }
 
     [Fact(Timeout = 10_000)]

@@ -28,6 +28,22 @@ public sealed partial class RecordProducer : IDisposable
         return _producer.ProduceAsync(topic, message, cancellationToken);
     }
 
+    /// <summary>Produces one record to a given partition (replays keep a record in the partition it came from) and waits for its acknowledgement.</summary>
+    public Task<DeliveryResult<byte[], byte[]>> ProduceAsync(TopicPartition partition, byte[]? key, byte[]? value, Headers headers, CancellationToken cancellationToken)
+    {
+        var message = new Message<byte[], byte[]> { Key = key!, Value = value!, Headers = headers };
+        return _producer.ProduceAsync(partition, message, cancellationToken);
+    }
+
+    /// <summary>The broker's view of <paramref name="topic"/>'s partition count, or 0 when the topic does not exist.</summary>
+    /// <remarks>Asks for every topic's metadata: a request naming one topic may auto-create it on brokers that allow that.</remarks>
+    public int PartitionCount(string topic, TimeSpan timeout)
+    {
+        using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+        var metadata = admin.GetMetadata(timeout).Topics.FirstOrDefault(t => t.Topic == topic);
+        return metadata is null || metadata.Error.IsError ? 0 : metadata.Partitions.Count;
+    }
+
     public void Dispose()
     {
         try
