@@ -31,6 +31,9 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_moderation", "reports", "{ status: 1, reviewedAt: 1 }", "{}" },
         { "QuikApp_files", "files", "{ 'virusScan.status': 1, createdAt: 1 }", "{}" },
         { "QuikApp_analytics", "job_runs", "{ job: 1, startedAt: -1 }", "{}" },
+        { "QuikApp_files", "files", "{ deletedAt: 1 }", "{ partialFilterExpression: { deleted: true } }" },
+        { "QuikApp_files", "files", "{ 'housekeeping.dueAt': 1 }", "{ partialFilterExpression: { 'housekeeping.dueAt': { $exists: true } } }" },
+        { "QuikApp_messages", "messages", "{ deletedAt: 1 }", "{ partialFilterExpression: { deleted: true } }" },
     };
 
     [Theory]
@@ -128,11 +131,20 @@ public sealed class MongoIndexCatalogTests
     }
 
     [Fact]
-    public void OwnedBy_MessageService_ReturnsEveryQuikAppMessagesIndex()
+    public void OwnedBy_MessageService_ReturnsEveryQuikAppMessagesIndexButHousekeepings()
     {
         var owned = MongoIndexCatalog.OwnedBy([IndexOwner.MessageService]);
 
-        Assert.Equal(MongoIndexCatalog.All.Where(index => index.Database == QuikAppDatabase.Messages), owned);
+        Assert.Equal(MongoIndexCatalog.All.Where(index => index.Database == QuikAppDatabase.Messages && index.Owner != IndexOwner.Housekeeping), owned);
+    }
+
+    [Fact]
+    public void OwnedBy_Housekeeping_ReturnsThePartialIndexesOfItsScans()
+    {
+        var owned = MongoIndexCatalog.OwnedBy([IndexOwner.Housekeeping]);
+
+        Assert.Equal(["files.deletedAt_1", "files.housekeeping.dueAt_1", "messages.deletedAt_1"], owned.Select(index => $"{index.Collection}.{index.Name}"));
+        Assert.All(owned, index => Assert.NotNull(index.PartialFilterExpression));
     }
 
     [Fact]
