@@ -8,7 +8,7 @@ using QuikApp.Workers.Shared.Storage;
 namespace QuikApp.Workers.Analytics.Housekeeping.Files;
 
 /// <summary>
-/// expired-files: deletes the stored objects (derivatives, then the original) of files whose <c>expiresAt</c> has come and
+/// expired-files: deletes the stored objects (the original and its derivatives) of files whose <c>expiresAt</c> has come and
 /// of files soft-deleted longer than the retention, then their documents — what the TTL monitor, which deletes documents
 /// only, cannot do.
 /// </summary>
@@ -44,6 +44,7 @@ public sealed partial class ExpiredFilesJob(
         // Primary: the claim and the deletion act on what was read, and a lagging secondary could miss a fresh claim.
         var files = catalog.Files.WithReadPreference(ReadPreference.Primary);
         var keys = DerivativeKeys.From(storage.Options, settings);
+        var deleter = new FileObjectDeleter(storage);
 
         await ClaimAsync(context, files, FileCleanupReason.Expired, FileCleanupQueries.Expiring(now, settings.FileExpiryLeadTime), now, settings, cancellationToken);
         await ClaimAsync(context, files, FileCleanupReason.SoftDeleted, FileCleanupQueries.SoftDeleted(now, settings.FileSoftDeleteRetention), now, settings, cancellationToken);
@@ -65,16 +66,19 @@ public sealed partial class ExpiredFilesJob(
             foreach (var file in due)
             {
                 var plan = FileCleanupPlan.For(file, keys);
-                var refusal = await DeleteObjectsAsync(context, plan, cancellationToken);
-                if (refusal is null)
+                context.Add("derivativesIgnored", plan.Ignored.Count);
+                var outcome = await deleter.DeleteAsync(plan, cancellationToken);
+                context.Add("objectsDeleted", outcome.Deleted);
+                context.Add("objectsAbsent", outcome.Absent);
+                if (!outcome.IsRefused)
                 {
                     deleted.Add(plan.Id);
                     continue;
                 }
 
                 context.Add("refused");
-                LogRefused(context.Logger, plan.Id.ToString()!, refusal);
-                await files.UpdateOneAsync(new BsonDocument("_id", plan.Id), FileCleanupQueries.RefuseUpdate(refusal, now), cancellationToken: cancellationToken);
+                LogRefused(context.Logger, plan.Id.ToString()!, outcome.Refusal!);
+                await files.UpdateOneAsync(new BsonDocument("_id", plan.Id), FileCleanupQueries.RefuseUpdate(outcome.Refusal!, now), cancellationToken: cancellationToken);
             }
 
             if (deleted.Count > 0)
@@ -125,44 +129,6 @@ public sealed partial class ExpiredFilesJob(
                 return;
             }
         }
-    }
-
-    /// <summary>Deletes the file's derivatives, then its original. Returns why it may not (the file is then left for an operator), or null when done.</summary>
-    private async Task<string?> DeleteObjectsAsync(JobRunContext context, FileCleanupPlan plan, CancellationToken cancellationToken)
-    {
-        context.Add("derivativesIgnored", plan.Ignored.Count);
-        try
-        {
-            if (plan.Original is { } original)
-            {
-                // The document is untrusted input: delete only where this worker may read originals (Storage:AllowedBuckets).
-                storage.EnsureReadable(original);
-            }
-
-            foreach (var location in plan.Derivatives)
-            {
-                await DeleteAsync(context, location, cancellationToken);
-            }
-
-            // Last: while the original exists, a crash leaves the file recognisably unfinished.
-            if (plan.Original is { } stored)
-            {
-                await DeleteAsync(context, stored, cancellationToken);
-            }
-
-            return null;
-        }
-        catch (Exception ex) when (ex is ObjectLocationRejectedException or ObjectAccessDeniedException)
-        {
-            return ex.Message;
-        }
-    }
-
-    private async Task DeleteAsync(JobRunContext context, ObjectLocation location, CancellationToken cancellationToken)
-    {
-        // GridFS originals go through the gridfs store like any other provider: ObjectStorage resolves it by name.
-        var existed = await storage.For(location.Provider).DeleteAsync(location, cancellationToken);
-        context.Add(existed ? "objectsDeleted" : "objectsAbsent");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "File {FileDocumentId} not deleted, left for an operator: {Reason}")]

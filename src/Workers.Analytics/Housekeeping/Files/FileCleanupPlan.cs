@@ -3,7 +3,7 @@ using QuikApp.Workers.Shared.Storage;
 
 namespace QuikApp.Workers.Analytics.Housekeeping.Files;
 
-/// <summary>What deleting one claimed file means: its derivatives, then its original, then its document.</summary>
+/// <summary>What deleting one claimed file means: its original and its derivatives, then its document.</summary>
 /// <param name="Id">The document's <c>_id</c>.</param>
 /// <param name="Original">From <c>storage: {provider, bucket, key}</c>; null when the document names none (nothing to delete).</param>
 /// <param name="Derivatives">Computed keys and the document's <c>processing.derivatives</c> that lie in this file's namespace, without duplicates.</param>
