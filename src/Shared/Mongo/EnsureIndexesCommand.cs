@@ -4,14 +4,14 @@ using QuikApp.Workers.Shared.Hosting;
 namespace QuikApp.Workers.Shared.Mongo;
 
 /// <summary>
-/// <c>ensure-indexes [--all | --owner &lt;Moderation|Files|Analytics|Scheduling|MessageService&gt; ...]</c>: builds the seed's
+/// <c>ensure-indexes [--all | --owner &lt;Moderation|Files|Analytics|Scheduling|MessageService|Housekeeping&gt; ...]</c>: builds the seed's
 /// indexes once and prints what it found. Without options it builds what this worker owns. Exit code 1 on a conflict.
 /// </summary>
 internal sealed class EnsureIndexesCommand : IWorkerCommand
 {
     public string Name => "ensure-indexes";
 
-    public string Usage => "ensure-indexes [--all | --owner <Moderation|Files|Analytics|Scheduling|MessageService> ...]";
+    public string Usage => "ensure-indexes [--all | --owner <Moderation|Files|Analytics|Scheduling|MessageService|Housekeeping> ...]";
 
     public async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {

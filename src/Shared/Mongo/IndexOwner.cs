@@ -24,4 +24,10 @@ public enum IndexOwner
     /// <c>AddQuikAppScheduling</c> adds this owner to the worker's own.
     /// </summary>
     Scheduling,
+
+    /// <summary>
+    /// The analytics worker's TTL housekeeping (docs/analytics.md, "Housekeeping"): the scans for soft-deleted files and
+    /// messages past retention and for files it has claimed. Built by the worker that calls <c>AddHousekeeping</c>.
+    /// </summary>
+    Housekeeping,
 }

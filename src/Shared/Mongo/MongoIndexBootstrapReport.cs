@@ -20,7 +20,7 @@ public enum IndexConflictKind
     /// <summary>An index with the declared name and keys exists with other options, e.g. not unique (code 85 IndexOptionsConflict).</summary>
     SameNameDifferentOptions,
 
-    /// <summary>Only the TTL differs. Fixable in place with collMod (a later change); reported apart for that reason.</summary>
+    /// <summary>Only the TTL differs. Fixable in place with collMod, which the analytics worker's ttl-indexes job does; reported apart for that reason.</summary>
     TtlExpiryDiffers,
 
     /// <summary>An equivalent index (same keys, filter and collation) exists under another name (code 85).</summary>

@@ -90,6 +90,21 @@ public static class MongoIndexCatalog
 
         // Scheduling (every worker that schedules jobs); locks needs none beyond _id.
         Owned(IndexOwner.Scheduling, QuikAppDatabase.Analytics, Collections.JobRuns, Keys(("job", 1), ("startedAt", -1)), "scheduling: a job's runs, latest first"),
+
+        // TTL housekeeping (analytics worker). Partial, so each holds only the few documents its job looks for; the jobs'
+        // queries carry the filter expression, which is what lets the planner use a partial index.
+        Owned(IndexOwner.Housekeeping, QuikAppDatabase.Files, Collections.Files, Keys(("deletedAt", 1)), "housekeeping: expired-files, files soft-deleted past retention") with
+        {
+            PartialFilterExpression = new BsonDocument("deleted", true),
+        },
+        Owned(IndexOwner.Housekeeping, QuikAppDatabase.Files, Collections.Files, Keys(("housekeeping.dueAt", 1)), "housekeeping: expired-files, claimed files that are due") with
+        {
+            PartialFilterExpression = new BsonDocument("housekeeping.dueAt", new BsonDocument("$exists", true)),
+        },
+        Owned(IndexOwner.Housekeeping, QuikAppDatabase.Messages, Collections.Messages, Keys(("deletedAt", 1)), "housekeeping: message-retention, messages soft-deleted past retention") with
+        {
+            PartialFilterExpression = new BsonDocument("deleted", true),
+        },
     ];
 
     /// <summary>The indexes the given owners build, in declaration order.</summary>

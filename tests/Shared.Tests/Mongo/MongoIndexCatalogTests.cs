@@ -41,6 +41,9 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_messages", "messages", "{ updatedAt: 1 }", "{}" },
         { "QuikApp_moderation", "auto_mod_results", "{ processedAt: 1 }", "{}" },
         { "QuikApp_moderation", "reports", "{ createdAt: 1 }", "{}" },
+        { "QuikApp_files", "files", "{ deletedAt: 1 }", "{ partialFilterExpression: { deleted: true } }" },
+        { "QuikApp_files", "files", "{ 'housekeeping.dueAt': 1 }", "{ partialFilterExpression: { 'housekeeping.dueAt': { $exists: true } } }" },
+        { "QuikApp_messages", "messages", "{ deletedAt: 1 }", "{ partialFilterExpression: { deleted: true } }" },
     };
 
     [Theory]
@@ -140,11 +143,14 @@ public sealed class MongoIndexCatalogTests
     }
 
     [Fact]
-    public void OwnedBy_MessageService_ReturnsEveryQuikAppMessagesIndexButTheAnalyticsOne()
+    public void OwnedBy_MessageService_ReturnsEveryQuikAppMessagesIndexButTheAnalyticsAndHousekeepingOnes()
     {
         var owned = MongoIndexCatalog.OwnedBy([IndexOwner.MessageService]);
 
-        Assert.Equal(MongoIndexCatalog.All.Where(index => index.Database == QuikAppDatabase.Messages && index.Name != "updatedAt_1"), owned);
+        // The seed's twelve: eight on messages (with the partial one), two on reactions, two on read_receipts.
+        Assert.Equal(12, owned.Count);
+        Assert.All(owned, index => Assert.Equal(QuikAppDatabase.Messages, index.Database));
+        Assert.DoesNotContain(owned, index => index.Name is "updatedAt_1" or "deletedAt_1");
     }
 
     [Fact]
@@ -156,6 +162,15 @@ public sealed class MongoIndexCatalogTests
             ["daily_message_stats.workspaceId_1_date_1", "moderation_daily.date_1_workspaceId_1", "messages.updatedAt_1", "auto_mod_results.processedAt_1", "reports.createdAt_1"],
             owned.Select(index => $"{index.Collection}.{index.Name}"));
         Assert.All(owned.Where(index => index.Database == QuikAppDatabase.Analytics), index => Assert.True(index.Unique));
+    }
+
+    [Fact]
+    public void OwnedBy_Housekeeping_ReturnsThePartialIndexesOfItsScans()
+    {
+        var owned = MongoIndexCatalog.OwnedBy([IndexOwner.Housekeeping]);
+
+        Assert.Equal(["files.deletedAt_1", "files.housekeeping.dueAt_1", "messages.deletedAt_1"], owned.Select(index => $"{index.Collection}.{index.Name}"));
+        Assert.All(owned, index => Assert.NotNull(index.PartialFilterExpression));
     }
 
     [Fact]
