@@ -114,7 +114,8 @@ public sealed class MongoIndexCatalogTests
         var owned = MongoIndexCatalog.OwnedBy([IndexOwner.Files]);
 
         Assert.Equal(
-            ["fileId_1", "workspaceId_1_createdAt_-1", "uploadedBy_1", "expiresAt_1", "createdAt_1", "virusScan.status_1_createdAt_1"],
+            ["fileId_1", "workspaceId_1_createdAt_-1", "uploadedBy_1", "expiresAt_1", "createdAt_1", "virusScan.status_1_createdAt_1",
+                "processing.retryAfter_1", "processing.published_1"],
             owned.Select(index => index.Name));
         Assert.All(owned, index => Assert.Equal(QuikAppDatabase.Files, index.Database));
     }
