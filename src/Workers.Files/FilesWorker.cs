@@ -26,11 +26,28 @@ public static class FilesWorker
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddQuikAppObjectStorage(builder.Configuration);
+        services.AddFileProcessing(builder.Configuration);
+        services.AddEventConsumer<FileEventsHandler>(ConsumerName, EventTopics.FileUploaded, EventTopics.FileDeleted);
+        services.AddScheduledJob<StuckFileSweeperJob>(StuckFileSweeperJob.Name, StuckFileSweeperJob.DefaultCron);
+        services.AddQuikAppScheduling();
+        return builder;
+    }
+
+    /// <summary>
+    /// The pipeline with its storage and document store, without Kafka or the schedule: object storage (Storage:CdnBaseUrl
+    /// required), <see cref="AddFileAnalysis"/>, the processing and sweeper options, <see cref="FileProcessor"/>, the retry
+    /// policy, the MongoDB document store and the outcome recorder. Needs <c>AddQuikAppMongo</c> and an <c>EventPublisher</c>
+    /// (the worker defaults).
+    /// </summary>
+    public static IServiceCollection AddFileProcessing(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddQuikAppObjectStorage(configuration);
         services.AddOptions<ObjectStorageOptions>()
             .Validate(storage => !string.IsNullOrWhiteSpace(storage.CdnBaseUrl),
                 "Storage:CdnBaseUrl is required by the files worker: urls.thumbnail is the CDN URL of the thumbnail.");
-        services.AddFileAnalysis(builder.Configuration);
+        services.AddFileAnalysis(configuration);
 
         services.AddOptions<FileProcessingOptions>().BindConfiguration(FileProcessingOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
@@ -41,11 +58,7 @@ public static class FilesWorker
         services.TryAddSingleton<FileProcessor>();
         services.TryAddSingleton<IFileDocumentStore, MongoFileDocumentStore>();
         services.TryAddSingleton<FileOutcomeRecorder>();
-
-        services.AddEventConsumer<FileEventsHandler>(ConsumerName, EventTopics.FileUploaded, EventTopics.FileDeleted);
-        services.AddScheduledJob<StuckFileSweeperJob>(StuckFileSweeperJob.Name, StuckFileSweeperJob.DefaultCron);
-        services.AddQuikAppScheduling();
-        return builder;
+        return services;
     }
 
     /// <summary>
