@@ -40,7 +40,7 @@ internal sealed class Pipeline : IAsyncDisposable
 
     public InMemoryFileDocumentStore Documents => (InMemoryFileDocumentStore)Services.GetRequiredService<IFileDocumentStore>();
 
-    public RecordingEventPublisher Published => (RecordingEventPublisher)Services.GetRequiredService<EventPublisher>();
+    public RecordingEventPublisher Publisher => (RecordingEventPublisher)Services.GetRequiredService<EventPublisher>();
 
     public FakeTimeProvider Time => (FakeTimeProvider)Services.GetRequiredService<TimeProvider>();
 
