@@ -2,7 +2,7 @@ using QuikApp.Workers.Files;
 using QuikApp.Workers.Shared.Hosting;
 using QuikApp.Workers.Shared.Mongo;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(WorkerCommandLine.ConfigurationArguments(args));
 builder.AddQuikAppWorkerDefaults("files");
 builder.Services.AddMongoIndexBootstrap(IndexOwner.Files);
 builder.AddFilesWorker();
