@@ -4,7 +4,8 @@ using QuikApp.Workers.Testing.Files;
 namespace QuikApp.Workers.Tools.FilesBenchmark;
 
 /// <summary>One generated upload: its name (and extension), declared type and bytes.</summary>
-internal sealed record BenchmarkFile(string Name, string Kind, string MimeType, byte[] Content)
+/// <param name="LongestSide">The image's longest side in pixels (0 for other files): which thumbnail sizes it needs.</param>
+internal sealed record BenchmarkFile(string Name, string Kind, string MimeType, byte[] Content, int LongestSide)
 {
     public bool IsImage => MimeType.StartsWith("image/", StringComparison.Ordinal);
 }
@@ -21,14 +22,14 @@ internal static class BenchmarkCorpus
 
     public static List<BenchmarkFile> Generate(int count)
     {
-        var templates = new (string Kind, string Extension, string MimeType, byte[] Content, int PerTwenty)[]
+        var templates = new (string Kind, string Extension, string MimeType, byte[] Content, int LongestSide, int PerTwenty)[]
         {
-            ("jpeg 1280x960", "jpg", "image/jpeg", FileCorpus.Photo(1280, 960), 8),
-            ("jpeg 3000x2000", "jpg", "image/jpeg", FileCorpus.Photo(3000, 2000), 4),
-            ("jpeg 640x480", "jpg", "image/jpeg", FileCorpus.Photo(640, 480), 2),
-            ("png 800x600 alpha", "png", "image/png", FileCorpus.PngWithAlpha(800, 600), 3),
-            ("pdf 3 pages", "pdf", "application/pdf", FileCorpus.Pdf(3), 2),
-            ("eicar", "com", "application/octet-stream", Eicar(), 1),
+            ("jpeg 1280x960", "jpg", "image/jpeg", FileCorpus.Photo(1280, 960), 1280, 8),
+            ("jpeg 3000x2000", "jpg", "image/jpeg", FileCorpus.Photo(3000, 2000), 3000, 4),
+            ("jpeg 640x480", "jpg", "image/jpeg", FileCorpus.Photo(640, 480), 640, 2),
+            ("png 800x600 alpha", "png", "image/png", FileCorpus.PngWithAlpha(800, 600), 800, 3),
+            ("pdf 3 pages", "pdf", "application/pdf", FileCorpus.Pdf(3), 0, 2),
+            ("eicar", "com", "application/octet-stream", Eicar(), 0, 1),
         };
         var cycle = templates.SelectMany(t => Enumerable.Repeat(t, t.PerTwenty)).ToList();
         var random = new Random(42);
@@ -39,7 +40,7 @@ internal static class BenchmarkCorpus
             var suffix = new byte[16];
             random.NextBytes(suffix);
             // EICAR is matched by content anywhere (the test .ndb signature), so the suffix does not hide it.
-            files.Add(new BenchmarkFile($"file-{i:D5}.{template.Extension}", template.Kind, template.MimeType, [.. template.Content, .. suffix]));
+            files.Add(new BenchmarkFile($"file-{i:D5}.{template.Extension}", template.Kind, template.MimeType, [.. template.Content, .. suffix], template.LongestSide));
         }
 
         return files;
