@@ -30,6 +30,8 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_moderation", "auto_mod_results", "{ messageId: 1 }", "{ unique: true }" },
         { "QuikApp_moderation", "reports", "{ status: 1, reviewedAt: 1 }", "{}" },
         { "QuikApp_files", "files", "{ 'virusScan.status': 1, createdAt: 1 }", "{}" },
+        { "QuikApp_files", "files", "{ 'processing.retryAfter': 1 }", "{ partialFilterExpression: { 'processing.retryAfter': { $exists: true } } }" },
+        { "QuikApp_files", "files", "{ 'processing.published': 1 }", "{ partialFilterExpression: { 'processing.published': false } }" },
         { "QuikApp_analytics", "job_runs", "{ job: 1, startedAt: -1 }", "{}" },
     };
 
