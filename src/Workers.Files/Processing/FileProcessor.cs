@@ -168,7 +168,8 @@ public sealed partial class FileProcessor : IDisposable
             return null;
         }
 
-        if (_analyzer.RefuseByLength(info.Size) is not null || info.Size > _storage.Options.MaxObjectBytes)
+        // Our own copy of an original that already passed Storage:MaxObjectBytes: only clamd's limit applies.
+        if (_analyzer.RefuseByLength(info.Size) is not null)
         {
             return OriginalContent.NotRead(info.Size);
         }
