@@ -27,6 +27,17 @@ if { ! need clamd && [ ! -x /usr/sbin/clamd ]; } || [ ! -d /usr/share/clamav-tes
 fi
 # --- end clamd ---
 
+# --- vipsthumbnail (files benchmark baseline) ---
+# tools/FilesBenchmark compares the worker's pipeline with the vipsthumbnail CLI on the same files. NetVips.Native ships
+# libvips as a library only (no CLI), so the baseline uses Debian's libvips-tools (libvips 8.14 on Debian 12; the worker
+# runs 8.18 from NetVips.Native). The tests do not need it.
+if ! need vipsthumbnail; then
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libvips-tools
+fi
+# --- end vipsthumbnail ---
+
 # --- s3rver (object storage tests) ---
 # The S3 store's tests run against s3rver (npm, pinned in tools/s3rver/package-lock.json), started by
 # tests/TestSupport/Storage/S3rverFixture.cs. Node 18+ is enough; the install is skipped when it is already there.

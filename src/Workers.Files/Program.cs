@@ -1,13 +1,11 @@
-using QuikApp.Workers.Files.Scanning;
-using QuikApp.Workers.Files.Thumbnails;
+using QuikApp.Workers.Files;
 using QuikApp.Workers.Shared.Hosting;
 using QuikApp.Workers.Shared.Mongo;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(WorkerCommandLine.ConfigurationArguments(args));
 builder.AddQuikAppWorkerDefaults("files");
 builder.Services.AddMongoIndexBootstrap(IndexOwner.Files);
-builder.Services.AddClamdScanning();
-builder.Services.AddThumbnailsAndMetadata(builder.Configuration);
+builder.AddFilesWorker();
 
 var app = builder.Build();
 app.MapQuikAppWorkerEndpoints();

@@ -56,6 +56,19 @@ public static class WorkerCommandLine
         return await command.RunAsync(app.Services, arguments, stop.Token).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The arguments that configure the host: all of them when the worker runs, only the <c>--Section:Key=value</c>
+    /// overrides when a verb runs. A verb's operands are not configuration: the command-line provider would read an
+    /// absolute path such as <c>/data/photo.jpg</c> as a key and take the next argument (say an override) as its value.
+    /// </summary>
+    public static string[] ConfigurationArguments(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return args.Length == 0 || args[0].StartsWith('-') || args[0].Contains('=', StringComparison.Ordinal)
+            ? args
+            : [.. args.Skip(1).Where(IsConfigurationOverride)];
+    }
+
     /// <summary>True for <c>--Section:Key=value</c> arguments, which the host's configuration already consumed.</summary>
     private static bool IsConfigurationOverride(string argument) =>
         argument.StartsWith("--", StringComparison.Ordinal) && argument.Contains(':', StringComparison.Ordinal) && argument.Contains('=', StringComparison.Ordinal);

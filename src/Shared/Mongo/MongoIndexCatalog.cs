@@ -62,6 +62,16 @@ public static class MongoIndexCatalog
 
         // Worker-specific
         Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("virusScan.status", 1), ("createdAt", 1)), "files worker: stuck-pending scan sweeper"),
+        // Partial: only files with a retry due (failed scans not yet given up) and outcomes not yet published are
+        // indexed, so both stay small however many files are done.
+        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("processing.retryAfter", 1)), "files worker: failed scans due for a retry (sweeper)") with
+        {
+            PartialFilterExpression = new BsonDocument("processing.retryAfter", new BsonDocument("$exists", true)),
+        },
+        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("processing.published", 1)), "files worker: outcomes written but not yet published (sweeper)") with
+        {
+            PartialFilterExpression = new BsonDocument("processing.published", false),
+        },
         Owned(IndexOwner.Moderation, QuikAppDatabase.Moderation, Collections.AutoModResults, Keys(("messageId", 1)), "moderation worker: one result per message (idempotent upsert)") with
         {
             Unique = true,

@@ -92,9 +92,13 @@ public sealed class ObjectStorage : IDisposable
         return new OpenedObject(location, info, new GuardedReadStream(content, location, limit));
     }
 
-    /// <inheritdoc cref="ObjectStorageOptions.DerivativeLocation"/>
+    /// <inheritdoc cref="ObjectStorageOptions.DerivativeLocation(Guid, Guid, string)"/>
     public ObjectLocation DerivativeLocation(Guid workspaceId, Guid fileId, string extension) =>
         Options.DerivativeLocation(workspaceId, fileId, extension);
+
+    /// <inheritdoc cref="ObjectStorageOptions.DerivativeLocation(Guid, Guid, string, string)"/>
+    public ObjectLocation DerivativeLocation(Guid workspaceId, Guid fileId, string variant, string extension) =>
+        Options.DerivativeLocation(workspaceId, fileId, variant, extension);
 
     /// <inheritdoc cref="ObjectStorageOptions.QuarantineLocation"/>
     public ObjectLocation QuarantineLocation(ObjectLocation original) => Options.QuarantineLocation(original);

@@ -15,6 +15,7 @@ public sealed class ObjectStorageOptions
     public const long DefaultMaxObjectBytes = 256L * 1024 * 1024;
 
     private static readonly SearchValues<char> ExtensionChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
+    private static readonly SearchValues<char> VariantChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     /// <summary>Configured providers by name (s3, local, gridfs, or any name with an explicit Kind).</summary>
     public Dictionary<string, StorageProviderSettings> Providers { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -79,6 +80,25 @@ public sealed class ObjectStorageOptions
 
         var key = JoinKey(Derivatives.Prefix, workspaceId.ToString("D"), $"{fileId:D}.{normalized}");
         return new ObjectLocation(Derivatives.Provider, Derivatives.Bucket, key);
+    }
+
+    /// <summary>
+    /// Where one of several derivatives of a file goes: <c>&lt;Derivatives:Prefix&gt;/&lt;workspaceId&gt;/&lt;fileId&gt;.&lt;variant&gt;.&lt;extension&gt;</c>,
+    /// e.g. thumbs/0b9c…/5f1e….thumbnail.webp; the variant (a thumbnail size's name) keeps the keys of one file apart.
+    /// </summary>
+    /// <param name="variant">1-32 lowercase letters, digits and dashes, starting with a letter or digit.</param>
+    /// <param name="extension">Letters and digits, with or without a leading dot; lowercased.</param>
+    public ObjectLocation DerivativeLocation(Guid workspaceId, Guid fileId, string variant, string extension)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        if (variant.Length is 0 or > 32 || variant[0] == '-' || variant.AsSpan().ContainsAnyExcept(VariantChars))
+        {
+            throw new ArgumentException($"Derivative variant '{variant}' must be 1-32 lowercase letters, digits or dashes (e.g. thumbnail).", nameof(variant));
+        }
+
+        var single = DerivativeLocation(workspaceId, fileId, extension);
+        var dot = single.Key.LastIndexOf('.');
+        return single with { Key = $"{single.Key[..dot]}.{variant}{single.Key[dot..]}" };
     }
 
     /// <summary>

@@ -133,6 +133,14 @@ public sealed class ClamdClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// The Error a stream of <paramref name="length"/> bytes gets without clamd being asked (longer than
+    /// <see cref="ClamdOptions.MaxStreamLength"/>), or null when it would be scanned. Lets a caller that knows an object's
+    /// size from a stat skip downloading what can never get a verdict.
+    /// </summary>
+    public ClamdScanResult? RefuseByLength(long length) =>
+        length > _options.MaxStreamLength ? TooLarge($"{length} bytes") : null;
+
     public void Dispose() => _scanSlots.Dispose();
 
     private async Task<ClamdScanResult> InstreamAsync(Socket socket, Stream content, CancellationToken cancellationToken)

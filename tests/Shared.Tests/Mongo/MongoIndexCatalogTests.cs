@@ -35,6 +35,8 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_smartreply", "reply_pairs", "{ builtAt: 1, _id: 1 }", "{}" },
         { "QuikApp_ml", "training_sets", "{ kind: 1, createdAt: -1 }", "{}" },
         { "QuikApp_files", "files", "{ 'virusScan.status': 1, createdAt: 1 }", "{}" },
+        { "QuikApp_files", "files", "{ 'processing.retryAfter': 1 }", "{ partialFilterExpression: { 'processing.retryAfter': { $exists: true } } }" },
+        { "QuikApp_files", "files", "{ 'processing.published': 1 }", "{ partialFilterExpression: { 'processing.published': false } }" },
         { "QuikApp_analytics", "job_runs", "{ job: 1, startedAt: -1 }", "{}" },
         { "QuikApp_analytics", "daily_message_stats", "{ workspaceId: 1, date: 1 }", "{ unique: true }" },
         { "QuikApp_analytics", "moderation_daily", "{ date: 1, workspaceId: 1 }", "{ unique: true }" },
@@ -127,7 +129,8 @@ public sealed class MongoIndexCatalogTests
         var owned = MongoIndexCatalog.OwnedBy([IndexOwner.Files]);
 
         Assert.Equal(
-            ["fileId_1", "workspaceId_1_createdAt_-1", "uploadedBy_1", "expiresAt_1", "createdAt_1", "virusScan.status_1_createdAt_1"],
+            ["fileId_1", "workspaceId_1_createdAt_-1", "uploadedBy_1", "expiresAt_1", "createdAt_1", "virusScan.status_1_createdAt_1",
+                "processing.retryAfter_1", "processing.published_1"],
             owned.Select(index => index.Name));
         Assert.All(owned, index => Assert.Equal(QuikAppDatabase.Files, index.Database));
     }

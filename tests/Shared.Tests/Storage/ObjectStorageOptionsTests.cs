@@ -180,6 +180,30 @@ public sealed class ObjectStorageOptionsTests
     }
 
     [Theory]
+    [InlineData("thumbs", "thumbnail", "webp", "thumbs/0b9c6f4e-2a51-4a8e-9d0f-6d1f3f1c2b7a/5f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9.thumbnail.webp")]
+    [InlineData("", "preview-2x", ".JPG", "0b9c6f4e-2a51-4a8e-9d0f-6d1f3f1c2b7a/5f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9.preview-2x.jpg")]
+    public void DerivativeLocation_WithVariant_PutsTheVariantBetweenFileIdAndExtension(string prefix, string variant, string extension, string expectedKey)
+    {
+        var options = new ObjectStorageOptions { Derivatives = new() { Provider = "s3", Bucket = "thumbs-bucket", Prefix = prefix } };
+
+        var location = options.DerivativeLocation(WorkspaceId, FileId, variant, extension);
+
+        Assert.Equal(new ObjectLocation("s3", "thumbs-bucket", expectedKey), location);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-x")]
+    [InlineData("Thumb")]
+    [InlineData("a/b")]
+    [InlineData("a.b")]
+    [InlineData("abcdefghijklmnopqrstuvwxyz0123456")]
+    public void DerivativeLocation_VariantThatIsNotASizeName_Throws(string variant)
+    {
+        Assert.Throws<ArgumentException>(() => new ObjectStorageOptions().DerivativeLocation(WorkspaceId, FileId, variant, "webp"));
+    }
+
+    [Theory]
     [InlineData("https://cdn.quikapp.dev", "thumbs/w/f.webp", "https://cdn.quikapp.dev/thumbs/w/f.webp")]
     [InlineData("https://cdn.quikapp.dev/", "thumbs/w/f.webp", "https://cdn.quikapp.dev/thumbs/w/f.webp")]
     [InlineData("https://cdn.quikapp.dev/media/", "thumbs/w/f.webp", "https://cdn.quikapp.dev/media/thumbs/w/f.webp")]

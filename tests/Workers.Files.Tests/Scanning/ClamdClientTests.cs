@@ -32,6 +32,18 @@ public sealed class ClamdClientTests(ClamdFixture clamd, ITestOutputHelper outpu
         output.WriteLine(engine);
     }
 
+    [Fact]
+    public void RefuseByLength_OverMaxStreamLength_IsTheErrorAScanWouldGive_AndNothingAtOrBelow()
+    {
+        using var client = clamd.CreateClient();
+
+        var refused = client.RefuseByLength(ClamdFixture.StreamMaxLength + 1);
+
+        Assert.Equal(FileScanStatus.Error, refused?.Status);
+        Assert.StartsWith("the stream exceeds StreamMaxLength", refused?.Reason, StringComparison.Ordinal);
+        Assert.Null(client.RefuseByLength(ClamdFixture.StreamMaxLength));
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task ScanAsync_Eicar_IsInfectedWithOurEicarSignature()
     {

@@ -4,12 +4,11 @@ namespace QuikApp.Workers.Analytics.Housekeeping.Files;
 
 /// <summary>
 /// The derivative keys the files worker may have written for one file: <c>&lt;prefix&gt;/&lt;workspaceId&gt;/&lt;fileId&gt;.&lt;ext&gt;</c>
-/// (<see cref="ObjectStorage.DerivativeLocation"/>) and, per thumbnail size, <c>&lt;prefix&gt;/&lt;workspaceId&gt;/&lt;fileId&gt;.&lt;size&gt;.&lt;ext&gt;</c>.
+/// (<see cref="ObjectStorageOptions.DerivativeLocation(Guid, Guid, string)"/>) and, per thumbnail size, <c>&lt;prefix&gt;/&lt;workspaceId&gt;/&lt;fileId&gt;.&lt;size&gt;.&lt;ext&gt;</c>.
 /// </summary>
 /// <remarks>
 /// Both spellings are enumerated: deleting a key that was never written costs one request and returns false, while missing
-/// one leaves an object nobody can find again. The sized form is built exactly as the files worker builds it (the size goes
-/// before the extension of the single-derivative key).
+/// one leaves an object nobody can find again. Both come from <see cref="ObjectStorageOptions"/>, the files worker's source.
 /// </remarks>
 internal sealed class DerivativeKeys
 {
@@ -41,7 +40,7 @@ internal sealed class DerivativeKeys
         {
             var single = _storage.DerivativeLocation(workspaceId, fileId, extension);
             locations.Add(single);
-            locations.AddRange(_variants.Select(variant => WithVariant(single, variant)));
+            locations.AddRange(_variants.Select(variant => _storage.DerivativeLocation(workspaceId, fileId, variant, extension)));
         }
 
         return locations;
@@ -62,11 +61,5 @@ internal sealed class DerivativeKeys
             && location.Key.Length > stem.Length
             && location.Key.StartsWith(stem, StringComparison.Ordinal)
             && !location.Key.AsSpan(stem.Length).ContainsAny('/', '\\');
-    }
-
-    private static ObjectLocation WithVariant(ObjectLocation single, string variant)
-    {
-        var dot = single.Key.LastIndexOf('.');
-        return single with { Key = $"{single.Key[..dot]}.{variant}{single.Key[dot..]}" };
     }
 }
