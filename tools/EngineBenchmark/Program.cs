@@ -107,7 +107,7 @@ static async Task<double> EngineAsync<TEvent>(string bootstrap, string topic, in
     using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     using var producer = new RecordProducer(KafkaClientConfigs.Producer(kafka, bootstrap, "bench"), NullLogger<RecordProducer>.Instance);
     var handler = new NoOpHandler<TEvent>(count);
-    var options = new EventConsumerOptions { MaxBatchSize = batchSize, PartitionQueueHighWatermark = Math.Max(5_000, batchSize * 4) };
+    var options = new EventConsumerOptions { MaxBatchSize = batchSize };
     await using var engine = new ConsumerEngine<TEvent>("bench", [topic],
         KafkaClientConfigs.Consumer(kafka, bootstrap, "engine-" + Guid.NewGuid().ToString("N"), "bench"), options, decoder, handler,
         new KafkaDeadLetterPublisher(producer), new DefaultFailureClassifier(),

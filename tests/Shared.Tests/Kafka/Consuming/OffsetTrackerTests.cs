@@ -129,4 +129,35 @@ public class OffsetTrackerTests
         Assert.Equal(0, violations);
         Assert.Equal(new Offset(count), tracker.Committable);
     }
+
+    [Fact]
+    public void Begin_OffsetNotAboveTheLastBegun_Throws()
+    {
+        var tracker = new OffsetTracker();
+        tracker.Begin(5);
+
+        Assert.Throws<ArgumentException>(() => tracker.Begin(5));
+        Assert.Throws<ArgumentException>(() => tracker.Begin(3));
+    }
+
+    [Fact]
+    public void Committable_ManyMoreInFlightThanTheInitialCapacity_StaysExact()
+    {
+        var tracker = new OffsetTracker();
+        for (var offset = 0; offset < 5_000; offset++)
+        {
+            tracker.Begin(offset * 2L);
+        }
+
+        for (var offset = 4_999; offset >= 1; offset--)
+        {
+            tracker.Complete(offset * 2L);
+        }
+
+        Assert.Equal(new Offset(0), tracker.Committable);
+        Assert.Equal(1, tracker.InFlightCount);
+        tracker.Complete(0);
+        Assert.Equal(new Offset(9_999), tracker.Committable);
+        Assert.Equal(0, tracker.InFlightCount);
+    }
 }
