@@ -41,25 +41,56 @@ public sealed class OffsetTracker
     /// <exception cref="ArgumentException">The offset is not above every offset begun before (fetch order is increasing).</exception>
     public void Begin(long offset)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
         lock (_gate)
         {
-            if (offset <= _lastBegun)
-            {
-                throw new ArgumentException($"offset {offset} was begun after {_lastBegun}: offsets are begun in increasing order", nameof(offset));
-            }
-
-            if (_count == _offsets.Length)
-            {
-                Grow();
-            }
-
-            var tail = (_head + _count) % _offsets.Length;
-            _offsets[tail] = offset;
-            _done[tail] = false;
-            _count++;
-            _lastBegun = offset;
+            BeginLocked(offset);
         }
+    }
+
+    /// <summary>Begins every record's offset under one lock (a poll burst hands a partition's records over together).</summary>
+    public void Begin(IReadOnlyList<KafkaRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        lock (_gate)
+        {
+            foreach (var record in records)
+            {
+                BeginLocked(record.Offset);
+            }
+        }
+    }
+
+    /// <summary>Completes every record's offset under one lock (a handled batch).</summary>
+    public void Complete(IReadOnlyList<KafkaRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        lock (_gate)
+        {
+            foreach (var record in records)
+            {
+                CompleteLocked(record.Offset);
+            }
+        }
+    }
+
+    private void BeginLocked(long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (offset <= _lastBegun)
+        {
+            throw new ArgumentException($"offset {offset} was begun after {_lastBegun}: offsets are begun in increasing order", nameof(offset));
+        }
+
+        if (_count == _offsets.Length)
+        {
+            Grow();
+        }
+
+        var tail = (_head + _count) % _offsets.Length;
+        _offsets[tail] = offset;
+        _done[tail] = false;
+        _count++;
+        _lastBegun = offset;
     }
 
     /// <summary>Records that the effect of <paramref name="offset"/> is durable.</summary>
@@ -68,29 +99,34 @@ public sealed class OffsetTracker
     {
         lock (_gate)
         {
-            var index = Find(offset);
-            if (index < 0 || _done[index])
-            {
-                return false;
-            }
-
-            _done[index] = true;
-            _completedInQueue++;
-            if (offset > _highestCompleted)
-            {
-                _highestCompleted = offset;
-            }
-
-            // Retire the completed prefix: the head is always the lowest offset still in flight.
-            while (_count > 0 && _done[_head])
-            {
-                _head = (_head + 1) % _offsets.Length;
-                _count--;
-                _completedInQueue--;
-            }
-
-            return true;
+            return CompleteLocked(offset);
         }
+    }
+
+    private bool CompleteLocked(long offset)
+    {
+        var index = Find(offset);
+        if (index < 0 || _done[index])
+        {
+            return false;
+        }
+
+        _done[index] = true;
+        _completedInQueue++;
+        if (offset > _highestCompleted)
+        {
+            _highestCompleted = offset;
+        }
+
+        // Retire the completed prefix: the head is always the lowest offset still in flight.
+        while (_count > 0 && _done[_head])
+        {
+            _head = (_head + 1) % _offsets.Length;
+            _count--;
+            _completedInQueue--;
+        }
+
+        return true;
     }
 
     /// <summary>

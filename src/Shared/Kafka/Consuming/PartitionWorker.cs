@@ -90,11 +90,7 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     /// <summary>Called by the poll loop with the records of one poll burst for this partition, in offset order.</summary>
     public void Enqueue(IReadOnlyList<KafkaRecord> records)
     {
-        foreach (var record in records)
-        {
-            Tracker.Begin(record.Offset);
-        }
-
+        Tracker.Begin(records);
         if (!_queue.Writer.TryWrite(records))
         {
             // The worker is stopping: the records stay in flight, so their offsets are never committed past.
@@ -175,10 +171,7 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
                 }
 
                 await ProcessAsync(batch).ConfigureAwait(false);
-                foreach (var record in batch)
-                {
-                    Tracker.Complete(record.Offset);
-                }
+                Tracker.Complete(batch);
 
                 _control.StoreOffset(this, Tracker.Committable);
             }
