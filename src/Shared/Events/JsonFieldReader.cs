@@ -16,9 +16,7 @@ internal sealed class JsonFieldReader
     private readonly JsonElement _object;
     private readonly string _path;
     private readonly FirstFailure _failure;
-    private Dictionary<string, JsonElement>? _fields;
-    private HashSet<string>? _duplicates;
-    private bool _badPropertyName;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Utf8Names = new(StringComparer.Ordinal);
 
     private JsonFieldReader(JsonElement obj, string path, FirstFailure failure)
     {
@@ -210,8 +208,8 @@ internal sealed class JsonFieldReader
     private bool TryFindNullable(string name, out JsonElement value) =>
         TryFindAny(name, out value) && value.ValueKind != JsonValueKind.Null;
 
-    // The object's fields, indexed on first use: one pass over the object instead of one per field asked for. A field
-    // given twice is remembered so that asking for it is rejected, instead of silently resolved one way here and possibly
+    // Finds a field by comparing UTF-8 names in place: no per-event allocation (an index of the object's fields cost more
+    // than the JSON parse itself). A field given twice is rejected instead of silently resolved one way here and possibly
     // the other way by another consumer (TryGetProperty would take the last one).
     private bool TryFindAny(string name, out JsonElement value)
     {
@@ -221,45 +219,37 @@ internal sealed class JsonFieldReader
             return false;
         }
 
-        _fields ??= Index();
-        if (_badPropertyName)
-        {
-            _failure.Reason ??= $"{ObjectLabel}: a property name has an invalid \\u escape (unpaired surrogate)";
-            return false;
-        }
-
-        if (_duplicates?.Contains(name) == true)
-        {
-            Reject(name, "duplicate property");
-            return false;
-        }
-
-        return _fields.TryGetValue(name, out value);
-    }
-
-    private Dictionary<string, JsonElement> Index()
-    {
-        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var utf8Name = Utf8Names.GetOrAdd(name, static n => System.Text.Encoding.UTF8.GetBytes(n));
+        var found = false;
         foreach (var property in _object.EnumerateObject())
         {
-            string name;
+            bool matches;
             try
             {
-                name = property.Name;
+                matches = property.NameEquals(utf8Name);
             }
             catch (InvalidOperationException)
             {
-                _badPropertyName = true;
+                _failure.Reason ??= $"{ObjectLabel}: a property name has an invalid \\u escape (unpaired surrogate)";
+                return false;
+            }
+
+            if (!matches)
+            {
                 continue;
             }
 
-            if (!fields.TryAdd(name, property.Value))
+            if (found)
             {
-                (_duplicates ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+                Reject(name, "duplicate property");
+                return false;
             }
+
+            value = property.Value;
+            found = true;
         }
 
-        return fields;
+        return found;
     }
 
     private string AsString(JsonElement v, string label)
