@@ -61,7 +61,7 @@ using (var services = scoringHost.Build())
 // store that only counts them: the figure excludes MongoDB's write latency and says so.
 var builder = WebApplication.CreateBuilder([
     "--Kafka:BootstrapServers=embedded", "--Health:Port=0", "--Health:BindAddress=127.0.0.1",
-    "--Mongo:ConnectionString=mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300", "--Mongo:EnsureIndexesOnStart=false", "--Serilog:MinimumLevel:Default=Warning"]);
+    "--Mongo:ConnectionString=mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300", "--Mongo:EnsureIndexesOnStart=false", "--Moderation:SmartReplies:Enabled=false", "--Serilog:MinimumLevel:Default=Warning"]);
 builder.AddQuikAppWorkerDefaults("moderation");
 builder.AddModerationWorker();
 var counter = new CountingResultStore();
