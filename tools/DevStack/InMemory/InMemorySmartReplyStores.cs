@@ -1,10 +1,10 @@
 using MongoDB.Bson;
 using QuikApp.Workers.Moderation.SmartReplies;
 
-namespace QuikApp.Workers.Moderation.Tests.SmartReplies;
+namespace QuikApp.Workers.DevStack.InMemory;
 
 /// <summary>QuikApp_messages.messages in memory, answering the history queries as MongoMessageHistory does.</summary>
-internal sealed class InMemoryMessageHistory : IMessageHistory
+public sealed class InMemoryMessageHistory : IMessageHistory
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectId, ChatMessage> _messages = [];
@@ -54,7 +54,7 @@ internal sealed class InMemoryMessageHistory : IMessageHistory
 }
 
 /// <summary>auto_mod_results in memory; <see cref="BeforeRead"/> lets a test change them between the observer's reads.</summary>
-internal sealed class InMemoryModerationActions : IModerationActions
+public sealed class InMemoryModerationActions : IModerationActions
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectId, StoredModeration> _results = [];
@@ -92,7 +92,7 @@ internal sealed class InMemoryModerationActions : IModerationActions
 }
 
 /// <summary>reply_pairs in memory, with MongoSmartReplyPairStore's semantics (removals except upserts, builtAt kept when unchanged).</summary>
-internal sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
+public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ReplyPair> _pairs = new(StringComparer.Ordinal);
@@ -186,7 +186,7 @@ internal sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
 }
 
 /// <summary>Smart-reply records of training_sets in memory (insert once).</summary>
-internal sealed class InMemorySmartReplySnapshotStore : ISmartReplySnapshotStore
+public sealed class InMemorySmartReplySnapshotStore : ISmartReplySnapshotStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SmartReplySnapshot> _snapshots = new(StringComparer.Ordinal);
