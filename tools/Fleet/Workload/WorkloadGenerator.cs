@@ -17,6 +17,7 @@ internal static class WorkloadGenerator
     /// <summary>Messages in one flood: one user, one channel, the same text every two seconds (the detector fires at five).</summary>
     public const int FloodSize = 6;
 
+    /// <summary>Share of messages that are part of a flood (each flood is <see cref="FloodSize"/> of them).</summary>
     public const double FloodShare = 0.03;
     public const double LinkSpamShare = 0.03;
     public const double MentionAbuseShare = 0.02;
@@ -74,7 +75,7 @@ internal static class WorkloadGenerator
             var user = workspace.Users[shape.Next(workspace.Users.Count)];
             var at = start + (step * index);
             var roll = shape.NextDouble();
-            if (roll < FloodShare && spec.Messages - index >= FloodSize)
+            if (roll < FloodShare / FloodSize && spec.Messages - index >= FloodSize)
             {
                 var text = ChatPhrases.FloodText(shape);
                 for (var k = 0; k < FloodSize; k++)
@@ -86,7 +87,7 @@ internal static class WorkloadGenerator
                 continue;
             }
 
-            roll -= FloodShare;
+            roll -= FloodShare / FloodSize;
             ChatMessage message;
             if (roll < LinkSpamShare)
             {
