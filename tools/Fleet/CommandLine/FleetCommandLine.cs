@@ -11,9 +11,15 @@ internal static class FleetCommandLine
     {
         ArgumentNullException.ThrowIfNull(args);
         var mongoUrl = Environment.GetEnvironmentVariable("MONGODB_URL") is { Length: > 0 } url ? url : null;
+        if (args.Any(a => a is "--help" or "-h") && args.FirstOrDefault() != "worker")
+        {
+            (output ?? FleetOutput.ForConsole(plain: true)).Line(FleetArguments.Usage);
+            return 0;
+        }
+
         switch (args.FirstOrDefault())
         {
-            case null or "help" or "--help" or "-h":
+            case null or "help":
                 (output ?? FleetOutput.ForConsole(plain: true)).Line(FleetArguments.Usage);
                 return args.Length == 0 ? FleetRun.UsageError : 0;
             case "worker":

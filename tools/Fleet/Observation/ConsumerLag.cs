@@ -12,10 +12,10 @@ namespace QuikApp.Workers.Fleet.Observation;
 /// </summary>
 internal sealed class ConsumerLag : IDisposable
 {
-    private readonly List<(IConsumer<byte[], byte[]> Consumer, List<TopicPartition> Partitions)> _groups;
+    private readonly List<(string Group, IConsumer<byte[], byte[]> Consumer, List<TopicPartition> Partitions)> _groups;
 
     public ConsumerLag(string bootstrapServers) =>
-        _groups = [.. Groups.Select(g => (new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        _groups = [.. Groups.Select(g => (g.Group, new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
             {
                 BootstrapServers = bootstrapServers,
                 GroupId = g.Group,
@@ -23,19 +23,23 @@ internal sealed class ConsumerLag : IDisposable
             }).Build(),
             g.Topics.SelectMany(t => Enumerable.Range(0, EventTopics.Find(t)!.Partitions).Select(p => new TopicPartition(t, p))).ToList()))];
 
+    public const string ModerationGroup = $"quikapp-{FleetWorkers.Moderation}";
+    public const string FilesGroup = $"quikapp-{FleetWorkers.Files}";
+
     /// <summary>Each worker's consumer group and the topics it consumes.</summary>
     public static IReadOnlyList<(string Group, string[] Topics)> Groups { get; } =
     [
-        ($"quikapp-{FleetWorkers.Moderation}", [EventTopics.MessageSent, EventTopics.MessageEdited, EventTopics.MessageDeleted]),
-        ($"quikapp-{FleetWorkers.Files}", [EventTopics.FileUploaded, EventTopics.FileDeleted]),
+        (ModerationGroup, [EventTopics.MessageSent, EventTopics.MessageEdited, EventTopics.MessageDeleted]),
+        (FilesGroup, [EventTopics.FileUploaded, EventTopics.FileDeleted]),
     ];
 
-    /// <summary>Records on the consumed topics not yet committed by their group, and how many are.</summary>
-    public (long Lag, long Committed) Measure()
+    /// <summary>Per group: records on its topics not yet committed, and how many are.</summary>
+    public IReadOnlyDictionary<string, (long Lag, long Committed)> Measure()
     {
-        long lag = 0, committed = 0;
-        foreach (var (consumer, partitions) in _groups)
+        var measured = new Dictionary<string, (long Lag, long Committed)>(StringComparer.Ordinal);
+        foreach (var (group, consumer, partitions) in _groups)
         {
+            long lag = 0, committed = 0;
             var offsets = consumer.Committed(partitions, TimeSpan.FromSeconds(10)).ToDictionary(o => o.TopicPartition, o => o.Offset.Value);
             foreach (var partition in partitions)
             {
@@ -44,14 +48,16 @@ internal sealed class ConsumerLag : IDisposable
                 committed += Math.Min(done, end);
                 lag += Math.Max(0, end - done);
             }
+
+            measured[group] = (lag, committed);
         }
 
-        return (lag, committed);
+        return measured;
     }
 
     public void Dispose()
     {
-        foreach (var (consumer, _) in _groups)
+        foreach (var (_, consumer, _) in _groups)
         {
             consumer.Dispose();
         }

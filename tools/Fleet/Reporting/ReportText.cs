@@ -35,9 +35,8 @@ internal static class ReportText
         };
 
         var workload = report.Workload;
-        lines.Add(F($"produced     {workload.ProducedByTopic.Values.Sum():N0} records: ") + string.Join(" · ",
-            workload.ProducedByTopic.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => F($"{Short(t.Key)} {t.Value:N0}"))) +
-            F($" ({workload.Malformed} of them malformed)"));
+        lines.Add(F($"produced     {workload.ProducedByTopic.Values.Sum():N0} records ({workload.Malformed} malformed): ") + string.Join(" · ",
+            workload.ProducedByTopic.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => F($"{Short(t.Key)} {t.Value:N0}"))));
         lines.Add(F($"             {workload.ReactionsNotConsumed:N0} reactions produced, consumed by no worker yet (quikapp.message.reaction)"));
         if (workload.ProduceFailures.Count > 0)
         {

@@ -140,10 +140,21 @@ internal sealed class FleetRun(FleetOptions options, FleetOutput output, string?
             try
             {
                 var pacing = new ProducerPacing(options.Rate, options.MaxBacklog, async token => await effects.CountAsync(token) is var counts ? counts.MessagesScored + counts.FilesSettled : 0);
-                await producer.ProduceAsync(workload.Events.Where(e => e is not ContractEvent { AfterUploadsSettle: true }), pacing, deadline.Token);
+                if (options.Verb == FleetVerb.Bench)
+                {
+                    // Each pipeline is measured on a backlog of its own, as its baseline runs alone: the message traffic first, then the uploads.
+                    await producer.ProduceAsync(workload.Events.Where(e => e is not UploadEvent && !IsFileDeletion(e)), pacing, deadline.Token);
+                    await monitor.WaitAsync(m => m.LagByGroup.GetValueOrDefault(ConsumerLag.ModerationGroup, 1) == 0, deadline.Token);
+                    await producer.ProduceAsync(workload.Uploads, pacing, deadline.Token);
+                }
+                else
+                {
+                    await producer.ProduceAsync(workload.Events.Where(e => !IsFileDeletion(e)), pacing, deadline.Token);
+                }
+
                 // Users delete files they have seen: the deletions go once the uploads have their outcome.
                 await monitor.WaitAsync(m => m.Counts.FilesSettled >= expected.Files.Count, deadline.Token);
-                await producer.ProduceAsync(workload.Events.Where(e => e is ContractEvent { AfterUploadsSettle: true }), new ProducerPacing(null, long.MaxValue, _ => Task.FromResult(0L)), deadline.Token);
+                await producer.ProduceAsync(workload.Events.Where(IsFileDeletion), new ProducerPacing(null, long.MaxValue, _ => Task.FromResult(0L)), deadline.Token);
                 await monitor.WaitAsync(m => m.Lag == 0 && m.DeadLetters >= expected.Malformed && producer.Log.Acknowledged >= workload.Events.Count, deadline.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -188,6 +199,8 @@ internal sealed class FleetRun(FleetOptions options, FleetOutput output, string?
         TryDelete(Path.Join(runDirectory, "baselines"));
         return report with { Bench = BenchSummaries.From(report, baselines) };
     }
+
+    private static bool IsFileDeletion(PlannedEvent planned) => planned is ContractEvent { AfterUploadsSettle: true };
 
     private static void TryDelete(string directory)
     {

@@ -20,12 +20,16 @@ internal sealed class RunMonitor(
     Action<ProgressSnapshot> report)
 {
     private long _polls;
+    private long _lagReadings;
     private Task? _watching;
 
     public EffectCounts Counts { get; private set; } = new(0, 0, 0, 0);
 
     /// <summary>Records on the consumed topics the workers have not committed (unknown until first measured).</summary>
     public long Lag { get; private set; } = long.MaxValue;
+
+    /// <summary>The same, per consumer group (<see cref="ConsumerLag.ModerationGroup"/>, <see cref="ConsumerLag.FilesGroup"/>).</summary>
+    public IReadOnlyDictionary<string, long> LagByGroup { get; private set; } = new Dictionary<string, long>();
 
     public long Committed { get; private set; }
 
@@ -34,10 +38,14 @@ internal sealed class RunMonitor(
     /// <summary>Starts watching until <paramref name="cancellationToken"/> fires; pass the task to <see cref="StopAsync"/>.</summary>
     public Task WatchAsync(TimeSpan poll, CancellationToken cancellationToken) => _watching = WatchLoopAsync(poll, cancellationToken);
 
-    /// <summary>Waits until <paramref name="condition"/> holds on the latest readings; throws what stopped the watcher if it failed.</summary>
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds on readings taken wholly after the call (a lag read before the
+    /// last record was produced could say zero); throws what stopped the watcher if it failed.
+    /// </summary>
     public async Task WaitAsync(Func<RunMonitor, bool> condition, CancellationToken cancellationToken)
     {
-        while (!condition(this))
+        var since = Interlocked.Read(ref _lagReadings);
+        while (Interlocked.Read(ref _lagReadings) <= since + 1 || !condition(this))
         {
             if (_watching is { IsFaulted: true } failed)
             {
@@ -78,11 +86,10 @@ internal sealed class RunMonitor(
         if (everything || _polls++ % 4 == 0)
         {
             // Blocking Kafka calls: off the caller's thread.
-            (Lag, Committed, DeadLetters) = await Task.Run(() =>
-            {
-                var (uncommitted, committed) = lag.Measure();
-                return (uncommitted, committed, topics.Count(TopicReader.DeadLetterTopics));
-            }, cancellationToken);
+            var (byGroup, deadLetters) = await Task.Run(() => (lag.Measure(), topics.Count(TopicReader.DeadLetterTopics)), cancellationToken);
+            LagByGroup = byGroup.ToDictionary(g => g.Key, g => g.Value.Lag);
+            (Lag, Committed, DeadLetters) = (byGroup.Values.Sum(g => g.Lag), byGroup.Values.Sum(g => g.Committed), deadLetters);
+            Interlocked.Increment(ref _lagReadings);
         }
 
         report(new ProgressSnapshot(production.HandedOver, workload.Events.Count, Committed, Counts.MessagesScored, expected.Messages.Count,
