@@ -70,9 +70,10 @@ internal static class ReportText
         }
 
         lines.Add("conservation");
+        var width = report.Conservation.Select(r => r.Name.Length).DefaultIfEmpty(0).Max();
         foreach (var rule in report.Conservation)
         {
-            lines.Add(F($"  {(rule.Passed ? Pass : Fail)}  {rule.Name,-78} {rule.Observed:N0}/{rule.Expected:N0}"));
+            lines.Add(F($"  {(rule.Passed ? Pass : Fail)}  {rule.Name.PadRight(width)}  {rule.Observed:N0}/{rule.Expected:N0}"));
             lines.AddRange(rule.Problems.Select(p => $"          {p}"));
         }
 
