@@ -37,7 +37,20 @@ internal sealed class ProcessFleet(FleetEnvironment environment, string runDirec
 
         _sampling = new CancellationTokenSource();
         _sampler = SampleAsync(_sampling.Token);
-        await Task.CompletedTask.ConfigureAwait(false);
+        // A worker that cannot start (MongoDB unreachable, a bad setting) exits: say so now, not at the run's timeout.
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromMinutes(2));
+        foreach (var (worker, child) in _children)
+        {
+            try
+            {
+                await child.Started.WaitAsync(patience.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new WorkerStartException($"the {worker} worker did not start within 2 minutes; its log: {child.LogPath}");
+            }
+        }
     }
 
     /// <summary>Kills a worker's process at once (SIGKILL): what a crash or an OOM kill does.</summary>
@@ -125,11 +138,18 @@ internal sealed class ProcessFleet(FleetEnvironment environment, string runDirec
         private readonly Process _process;
         private readonly StreamWriter _log;
 
-        private WorkerChild(Process process, StreamWriter log)
+        private WorkerChild(Process process, StreamWriter log, string logPath, Task started)
         {
             _process = process;
             _log = log;
+            LogPath = logPath;
+            Started = started;
         }
+
+        public string LogPath { get; }
+
+        /// <summary>Completes when the host says it started; fails when the process exits first.</summary>
+        public Task Started { get; }
 
         public int? ProcessId => _process.HasExited ? null : _process.Id;
 
@@ -148,14 +168,24 @@ internal sealed class ProcessFleet(FleetEnvironment environment, string runDirec
                 start.ArgumentList.Add(argument);
             }
 
-            var log = new StreamWriter(Path.Join(runDirectory, "logs", $"{worker}.log"), append: true) { AutoFlush = true };
-            var process = new Process { StartInfo = start };
-            process.OutputDataReceived += (_, e) => Write(log, e.Data);
+            var path = Path.Join(runDirectory, "logs", $"{worker}.log");
+            var log = new StreamWriter(path, append: true) { AutoFlush = true };
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+            process.OutputDataReceived += (_, e) =>
+            {
+                Write(log, e.Data);
+                if (e.Data?.Contains("Application started", StringComparison.Ordinal) == true)
+                {
+                    started.TrySetResult();
+                }
+            };
             process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+            process.Exited += (_, _) => started.TrySetException(new WorkerStartException($"the {worker} worker exited while starting; its log: {path}"));
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            return new WorkerChild(process, log);
+            return new WorkerChild(process, log, path, started.Task);
         }
 
         public async Task StopAsync(TimeSpan patience)
@@ -216,6 +246,9 @@ internal sealed class ProcessFleet(FleetEnvironment environment, string runDirec
         }
     }
 }
+
+/// <summary>A worker process that could not start; the message names its log.</summary>
+internal sealed class WorkerStartException(string message) : Exception(message);
 
 /// <summary>How to start this tool again as a child: its apphost, or <c>dotnet fleet.dll</c>.</summary>
 internal static class FleetExecutable

@@ -77,7 +77,17 @@ internal sealed class FleetRun(FleetOptions options, FleetOutput output, string?
             output.Line(string.Create(CultureInfo.InvariantCulture,
                 $"stack: embedded Kafka ({FleetStack.Brokers} brokers at {stack.Kafka.BootstrapServers}, {EventTopics.All.Count * 2} topics) · clamd on 127.0.0.1:{stack.Clamd.Port} (test signatures) · storage {stack.StorageRoot}"));
             output.Line($"logs: {logs.Path}");
-            var report = await RunAsync(stack, runDirectory, startedAt, clock, cancellationToken);
+            FleetReport report;
+            try
+            {
+                report = await RunAsync(stack, runDirectory, startedAt, clock, cancellationToken);
+            }
+            catch (WorkerStartException ex)
+            {
+                output.Line($"error: {ex.Message}");
+                return new FleetRunOutcome(EnvironmentError, null);
+            }
+
             if (!options.Keep)
             {
                 TryDelete(stack.StorageRoot);
