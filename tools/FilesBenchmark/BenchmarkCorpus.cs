@@ -1,5 +1,4 @@
-using System.Text;
-using QuikApp.Workers.Testing.Files;
+using QuikApp.Workers.DevStack.Samples;
 
 namespace QuikApp.Workers.Tools.FilesBenchmark;
 
@@ -17,9 +16,6 @@ internal sealed record BenchmarkFile(string Name, string Kind, string MimeType, 
 /// </summary>
 internal static class BenchmarkCorpus
 {
-    // The EICAR test string, reversed so that scanners do not flag this source or the built tool.
-    private const string ReversedEicar = @"*H+H$!ELIF-TSET-SURIVITNA-DRADNATS-RACIE$}7)CC7)^P(45XZP\4[PA@%P!O5X";
-
     public static List<BenchmarkFile> Generate(int count)
     {
         var templates = new (string Kind, string Extension, string MimeType, byte[] Content, int LongestSide, int PerTwenty)[]
@@ -29,7 +25,7 @@ internal static class BenchmarkCorpus
             ("jpeg 640x480", "jpg", "image/jpeg", FileCorpus.Photo(640, 480), 640, 2),
             ("png 800x600 alpha", "png", "image/png", FileCorpus.PngWithAlpha(800, 600), 800, 3),
             ("pdf 3 pages", "pdf", "application/pdf", FileCorpus.Pdf(3), 0, 2),
-            ("eicar", "com", "application/octet-stream", Eicar(), 0, 1),
+            ("eicar", "com", "application/octet-stream", EicarTestFile.Bytes(), 0, 1),
         };
         var cycle = templates.SelectMany(t => Enumerable.Repeat(t, t.PerTwenty)).ToList();
         var random = new Random(42);
@@ -44,12 +40,5 @@ internal static class BenchmarkCorpus
         }
 
         return files;
-    }
-
-    private static byte[] Eicar()
-    {
-        var bytes = Encoding.ASCII.GetBytes(ReversedEicar);
-        Array.Reverse(bytes);
-        return bytes;
     }
 }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using QuikApp.Workers.DevStack.Baselines;
+using QuikApp.Workers.DevStack.Clamd;
 using QuikApp.Workers.Files;
 using QuikApp.Workers.Files.Documents;
 using QuikApp.Workers.Files.Processing;
@@ -19,7 +21,6 @@ using QuikApp.Workers.Tools.FilesBenchmark;
 var count = Option("--files", 200);
 var concurrency = Option("--concurrency", 4);
 var batchSize = Option("--batch", 32);
-var repository = FindRepository();
 var work = Directory.CreateTempSubdirectory("quikapp-files-benchmark-").FullName;
 Console.WriteLine($"{count} files, concurrency {concurrency}, batches of {batchSize}, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
@@ -31,7 +32,8 @@ foreach (var file in corpus)
     await File.WriteAllBytesAsync(Path.Join(plain, file.Name), file.Content);
 }
 
-await using var clamd = await BenchmarkClamd.StartAsync(repository);
+// A clamd of the benchmark's own, as the tests run it but with production limits; its clean-file cache is off (see ClamdProcessOptions.DisableCache).
+await using var clamd = await ClamdProcess.StartAsync(new ClamdProcessOptions { DisableCache = true, MaxThreads = 12 }, CancellationToken.None);
 var builder = Host.CreateApplicationBuilder([
     $"--Storage:Providers:Local:Root={Path.Join(work, "storage")}",
     "--Storage:AllowedBuckets:local:0=quikapp-files",
@@ -102,13 +104,14 @@ scanClock.Stop();
 
 // 3. vipsthumbnail alone on the image files: `concurrency` processes, each over its share of the files.
 var images = corpus.Where(f => f.IsImage).ToList();
-var vipsVersion = await VipsThumbnailVersionAsync();
+var vipsVersion = await VipsThumbnailBaseline.VersionAsync(CancellationToken.None);
+var baselineImages = images.Select(image => new BaselineImage(Path.Join(plain, image.Name), image.LongestSide)).ToList();
 TimeSpan? vips360 = null;
 TimeSpan? vipsBoth = null;
 if (vipsVersion is not null)
 {
-    vips360 = await VipsThumbnailAsync(images, plain, concurrency, Path.Join(work, "vips360"), [360]);
-    vipsBoth = await VipsThumbnailAsync(images, plain, concurrency, Path.Join(work, "vipsboth"), [1920, 360]);
+    vips360 = await VipsThumbnailBaseline.RunAsync(baselineImages, concurrency, Path.Join(work, "vips360"), [360], CancellationToken.None);
+    vipsBoth = await VipsThumbnailBaseline.RunAsync(baselineImages, concurrency, Path.Join(work, "vipsboth"), [1920, 360], CancellationToken.None);
 }
 
 // Report.
@@ -163,75 +166,7 @@ int Option(string name, int fallback)
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-static string FindRepository()
-{
-    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-    {
-        if (File.Exists(Path.Join(directory.FullName, "QuikApp.Workers.sln")))
-        {
-            return directory.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("run from within the repository (the test signatures are read from it)");
-}
-
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-static async Task<string?> VipsThumbnailVersionAsync()
-{
-    try
-    {
-        var start = new ProcessStartInfo("vipsthumbnail", "--vips-version") { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output.Trim();
-    }
-    catch (System.ComponentModel.Win32Exception)
-    {
-        return null;
-    }
-}
-
-// The worker's settings: fit inside Bound×Bound, never enlarge (">"), WebP quality 80, effort 2, no metadata. Like the
-// worker's plan, a size is made only for images larger than it (the worker skips a size the original already fits).
-static async Task<TimeSpan> VipsThumbnailAsync(List<BenchmarkFile> images, string directory, int processes, string output, int[] bounds)
-{
-    Directory.CreateDirectory(output);
-    var clock = Stopwatch.StartNew();
-    await Parallel.ForEachAsync(images.Chunk((images.Count + processes - 1) / processes), new ParallelOptions { MaxDegreeOfParallelism = processes }, async (share, token) =>
-    {
-        foreach (var bound in bounds)
-        {
-            var larger = share.Where(image => image.LongestSide > bound).ToList();
-            if (larger.Count == 0)
-            {
-                continue;
-            }
-
-            var start = new ProcessStartInfo("vipsthumbnail") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add("--size");
-            start.ArgumentList.Add($"{bound}x{bound}>");
-            start.ArgumentList.Add("-o");
-            start.ArgumentList.Add(Path.Join(output, $"%s.{bound}.webp[Q=80,effort=2,strip]"));
-            foreach (var image in larger)
-            {
-                start.ArgumentList.Add(Path.Join(directory, image.Name));
-            }
-
-            using var process = Process.Start(start)!;
-            var errors = process.StandardError.ReadToEndAsync(token);
-            await process.StandardOutput.ReadToEndAsync(token);
-            await process.WaitForExitAsync(token);
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"vipsthumbnail failed: {await errors}");
-            }
-        }
-    });
-    return clock.Elapsed;
-}
 
 /// <summary>Keeps documents in memory (the MongoDB write is not measured here: no MongoDB can run on this machine).</summary>
 internal sealed class InMemoryDocuments : IFileDocumentStore

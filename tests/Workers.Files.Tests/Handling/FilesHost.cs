@@ -2,9 +2,9 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using QuikApp.Workers.DevStack.InMemory;
 using QuikApp.Workers.Files.Documents;
 using QuikApp.Workers.Files.Tests.ClamAV;
-using QuikApp.Workers.Files.Tests.Doubles;
 using QuikApp.Workers.Files.Tests.Processing;
 using QuikApp.Workers.Shared.Events;
 using QuikApp.Workers.Shared.Hosting;
@@ -129,7 +129,7 @@ internal sealed class FilesHost : IAsyncDisposable
         App.Services.GetRequiredService<EventPublisher>().PublishAsync(envelope, fileId.ToString(), TestContext.Current.CancellationToken);
 
     public Task WaitForAsync(Func<InMemoryFileDocumentStore, bool> condition, string what, TimeSpan? timeout = null) =>
-        Documents.WaitForAsync(condition, what, timeout);
+        Documents.WaitForAsync(condition, what, timeout, TestContext.Current.CancellationToken);
 
     /// <summary>Waits until the file's document has an outcome (processing written).</summary>
     public Task WaitForOutcomeAsync(Guid fileId) =>

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
+using QuikApp.Workers.DevStack.Samples;
 using QuikApp.Workers.Files.Metadata;
 using QuikApp.Workers.Files.Thumbnails;
 using QuikApp.Workers.Shared.Events;
-using QuikApp.Workers.Testing.Files;
 
 namespace QuikApp.Workers.Files.Tests.Metadata;
 

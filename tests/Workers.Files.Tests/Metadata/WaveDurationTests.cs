@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
+using QuikApp.Workers.DevStack.Samples;
 using QuikApp.Workers.Files.Metadata;
-using QuikApp.Workers.Testing.Files;
 
 namespace QuikApp.Workers.Files.Tests.Metadata;
 

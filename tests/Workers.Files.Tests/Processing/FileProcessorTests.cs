@@ -1,9 +1,9 @@
+using QuikApp.Workers.DevStack.Samples;
 using QuikApp.Workers.Files.Processing;
 using QuikApp.Workers.Files.Scanning;
 using QuikApp.Workers.Files.Tests.ClamAV;
 using QuikApp.Workers.Shared.Events;
 using QuikApp.Workers.Shared.Storage;
-using QuikApp.Workers.Testing.Files;
 using QuikApp.Workers.Testing.Hosting;
 
 namespace QuikApp.Workers.Files.Tests.Processing;

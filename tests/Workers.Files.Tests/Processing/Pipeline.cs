@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using QuikApp.Workers.DevStack.InMemory;
 using QuikApp.Workers.Files.Documents;
 using QuikApp.Workers.Files.Processing;
 using QuikApp.Workers.Files.Sweeping;

@@ -1,5 +1,5 @@
+using QuikApp.Workers.DevStack.Samples;
 using QuikApp.Workers.Files.Tests.ClamAV;
-using QuikApp.Workers.Testing.Files;
 
 namespace QuikApp.Workers.Files.Tests.Processing;
 

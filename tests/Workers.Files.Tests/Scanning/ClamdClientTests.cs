@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
+using QuikApp.Workers.DevStack.Samples;
 using QuikApp.Workers.Files.Scanning;
 using QuikApp.Workers.Files.Tests.ClamAV;
 using QuikApp.Workers.Shared.Events;

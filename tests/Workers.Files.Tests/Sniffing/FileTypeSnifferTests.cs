@@ -1,6 +1,6 @@
 using System.Text;
+using QuikApp.Workers.DevStack.Samples;
 using QuikApp.Workers.Files.Sniffing;
-using QuikApp.Workers.Testing.Files;
 
 namespace QuikApp.Workers.Files.Tests.Sniffing;
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using QuikApp.Workers.DevStack.InMemory;
 using QuikApp.Workers.Files.Documents;
 using QuikApp.Workers.Files.Recording;
 using QuikApp.Workers.Files.Sweeping;
 using QuikApp.Workers.Files.Tests.ClamAV;
-using QuikApp.Workers.Files.Tests.Doubles;
 using QuikApp.Workers.Files.Tests.Processing;
 using QuikApp.Workers.Shared.Events;
 using QuikApp.Workers.Shared.Scheduling;

@@ -1,5 +1,5 @@
+using QuikApp.Workers.DevStack.Samples;
 using QuikApp.Workers.Files.Thumbnails;
-using QuikApp.Workers.Testing.Files;
 
 namespace QuikApp.Workers.Files.Tests.Thumbnails;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using NetVips;
-using QuikApp.Workers.Files.Thumbnails;
-using QuikApp.Workers.Testing.Files;
 using Microsoft.Extensions.Logging.Abstractions;
+using NetVips;
+using QuikApp.Workers.DevStack.Samples;
+using QuikApp.Workers.Files.Thumbnails;
 
 namespace QuikApp.Workers.Files.Tests.Thumbnails;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using QuikApp.Workers.DevStack.Samples;
 using QuikApp.Workers.Files.Thumbnails;
-using QuikApp.Workers.Testing.Files;
 
 namespace QuikApp.Workers.Files.Tests.Thumbnails;
 

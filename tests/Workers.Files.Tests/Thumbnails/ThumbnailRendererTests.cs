@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetVips;
+using QuikApp.Workers.DevStack.Samples;
 using QuikApp.Workers.Files.Sniffing;
 using QuikApp.Workers.Files.Thumbnails;
-using QuikApp.Workers.Testing.Files;
 
 namespace QuikApp.Workers.Files.Tests.Thumbnails;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using QuikApp.Workers.DevStack.InMemory;
 using QuikApp.Workers.Moderation.Learning;
 using QuikApp.Workers.Moderation.Scoring.Spam;
 using QuikApp.Workers.Moderation.Scoring.Toxicity;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using QuikApp.Workers.DevStack.InMemory;
 using QuikApp.Workers.Moderation.Policies;
-using QuikApp.Workers.Moderation.Tests.Doubles;
 
 namespace QuikApp.Workers.Moderation.Tests.Policies;
 

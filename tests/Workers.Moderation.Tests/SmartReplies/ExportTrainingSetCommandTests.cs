@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
+using QuikApp.Workers.DevStack.InMemory;
 using QuikApp.Workers.Moderation.SmartReplies;
 
 namespace QuikApp.Workers.Moderation.Tests.SmartReplies;

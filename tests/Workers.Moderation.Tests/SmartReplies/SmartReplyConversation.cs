@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using MongoDB.Bson;
+using QuikApp.Workers.DevStack.InMemory;
 using QuikApp.Workers.Moderation.Handling;
 using QuikApp.Workers.Moderation.Policies;
 using QuikApp.Workers.Moderation.Scoring;

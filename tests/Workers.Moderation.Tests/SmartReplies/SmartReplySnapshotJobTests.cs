@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using MongoDB.Bson;
+using QuikApp.Workers.DevStack.InMemory;
 using QuikApp.Workers.Moderation.SmartReplies;
 using QuikApp.Workers.Shared.Scheduling;
 

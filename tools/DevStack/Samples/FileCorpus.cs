@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using NetVips;
 
-namespace QuikApp.Workers.Testing.Files;
+namespace QuikApp.Workers.DevStack.Samples;
 
 /// <summary>
 /// Upload samples generated at test time (no binaries in the repository): real images rendered with libvips, and

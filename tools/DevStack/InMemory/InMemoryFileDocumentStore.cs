@@ -2,13 +2,13 @@ using QuikApp.Workers.Files.Documents;
 using QuikApp.Workers.Files.Processing;
 using QuikApp.Workers.Shared.Events;
 
-namespace QuikApp.Workers.Files.Tests.Doubles;
+namespace QuikApp.Workers.DevStack.InMemory;
 
 /// <summary>
-/// A test double with the MongoDB store's semantics: documents are seeded as the file-service writes them (pending),
-/// outcomes never overwrite a done, skipped or deleted document, nothing is created for a missing one.
+/// <c>QuikApp_files.files</c> in memory with the MongoDB store's semantics: documents are seeded as the file-service
+/// writes them (pending), outcomes never overwrite a done, skipped or deleted document, nothing is created for a missing one.
 /// </summary>
-internal sealed class InMemoryFileDocumentStore : IFileDocumentStore
+public sealed class InMemoryFileDocumentStore : IFileDocumentStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, FileDocument> _documents = [];
@@ -171,9 +171,35 @@ internal sealed class InMemoryFileDocumentStore : IFileDocumentStore
         }
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds (checked every 50 ms), or fails naming <paramref name="what"/>.</summary>
-    public async Task WaitForAsync(Func<InMemoryFileDocumentStore, bool> condition, string what, TimeSpan? timeout = null)
+    /// <summary>Every document as it is now.</summary>
+    public IReadOnlyList<FileDocument> Snapshot()
     {
+        lock (_lock)
+        {
+            return [.. _documents.Values];
+        }
+    }
+
+    /// <summary>What the file-service does when a user deletes a file: sets <c>deleted: true</c> on the document as it is now.</summary>
+    /// <returns>False when there is no such document.</returns>
+    public bool MarkDeletedUpstream(Guid fileId)
+    {
+        lock (_lock)
+        {
+            if (!_documents.TryGetValue(fileId, out var document))
+            {
+                return false;
+            }
+
+            _documents[fileId] = document with { Deleted = true };
+            return true;
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds (checked every 50 ms), or fails naming <paramref name="what"/>.</summary>
+    public async Task WaitForAsync(Func<InMemoryFileDocumentStore, bool> condition, string what, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (!condition(this))
         {
@@ -182,7 +208,7 @@ internal sealed class InMemoryFileDocumentStore : IFileDocumentStore
                 throw new TimeoutException($"timed out waiting for {what}");
             }
 
-            await Task.Delay(50, TestContext.Current.CancellationToken);
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -190,7 +216,7 @@ internal sealed class InMemoryFileDocumentStore : IFileDocumentStore
     {
         if (Volatile.Read(ref _failuresLeft) > 0 && Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
-            throw new TimeoutException("MongoDB did not answer (test double)");
+            throw new TimeoutException("MongoDB did not answer (in-memory store)");
         }
     }
 }

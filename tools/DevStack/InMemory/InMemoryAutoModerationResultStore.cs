@@ -1,26 +1,34 @@
 using System.Collections.Concurrent;
 using MongoDB.Bson;
 using QuikApp.Workers.Moderation.Results;
+using QuikApp.Workers.Moderation.SmartReplies;
 
-namespace QuikApp.Workers.Moderation.Tests.Doubles;
+namespace QuikApp.Workers.DevStack.InMemory;
 
-/// <summary>A test double with the MongoDB store's semantics: newer wins, the same version re-applies keeping processedAt.</summary>
-internal sealed class InMemoryAutoModerationResultStore : IAutoModerationResultStore
+/// <summary>
+/// <c>auto_mod_results</c> in memory with the MongoDB store's semantics: newer wins, the same version re-applies keeping
+/// processedAt, a deletion marks the result (or leaves a tombstone). It also answers the smart-reply reads of the same
+/// collection (<see cref="IModerationActions"/>), as MongoDB would from the one collection.
+/// </summary>
+public sealed class InMemoryAutoModerationResultStore : IAutoModerationResultStore, IModerationActions
 {
     private readonly ConcurrentDictionary<ObjectId, Stored> _results = new();
     private int _failuresLeft;
+    private int _writes;
 
-    public int Writes { get; private set; }
+    /// <summary>Bulk writes received (upserts and deletion marks).</summary>
+    public int Writes => Volatile.Read(ref _writes);
 
     public IReadOnlyDictionary<ObjectId, Stored> Results => _results;
 
     /// <summary>The next <paramref name="count"/> writes fail as a MongoDB outage would.</summary>
-    public void FailNext(int count) => _failuresLeft = count;
+    public void FailNext(int count) => Volatile.Write(ref _failuresLeft, count);
 
     public Task<IReadOnlyList<bool>> UpsertAsync(IReadOnlyList<AutoModerationResult> results, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(results);
         ThrowIfFailing();
-        Writes++;
+        Interlocked.Increment(ref _writes);
         var applied = new bool[results.Count];
         for (var i = 0; i < results.Count; i++)
         {
@@ -47,8 +55,9 @@ internal sealed class InMemoryAutoModerationResultStore : IAutoModerationResultS
 
     public Task MarkDeletedAsync(IReadOnlyList<MessageDeletion> deletions, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(deletions);
         ThrowIfFailing();
-        Writes++;
+        Interlocked.Increment(ref _writes);
         foreach (var deletion in deletions)
         {
             lock (_results)
@@ -61,14 +70,25 @@ internal sealed class InMemoryAutoModerationResultStore : IAutoModerationResultS
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyDictionary<ObjectId, StoredModeration>> FindAsync(IReadOnlyCollection<ObjectId> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        IReadOnlyDictionary<ObjectId, StoredModeration> found = messageIds.Distinct()
+            .Select(id => (Id: id, Stored: _results.GetValueOrDefault(id)))
+            .Where(s => s.Stored is not null)
+            .ToDictionary(s => s.Id, s => new StoredModeration(s.Id, s.Stored!.Result?.Scored.Verdict.Action, s.Stored.Result?.Scored.ContentHash,
+                s.Stored.Deletion is not null));
+        return Task.FromResult(found);
+    }
+
     private void ThrowIfFailing()
     {
-        if (_failuresLeft > 0)
+        if (Volatile.Read(ref _failuresLeft) > 0 && Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
-            _failuresLeft--;
-            throw new TimeoutException("MongoDB did not answer (test double)");
+            throw new TimeoutException("MongoDB did not answer (in-memory store)");
         }
     }
 
-    internal sealed record Stored(AutoModerationResult? Result, MessageDeletion? Deletion);
+    /// <summary>One message's document: its current result (null for a tombstone) and its deletion mark.</summary>
+    public sealed record Stored(AutoModerationResult? Result, MessageDeletion? Deletion);
 }

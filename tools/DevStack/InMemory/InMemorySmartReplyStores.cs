@@ -1,19 +1,37 @@
 using MongoDB.Bson;
 using QuikApp.Workers.Moderation.SmartReplies;
 
-namespace QuikApp.Workers.Moderation.Tests.SmartReplies;
+namespace QuikApp.Workers.DevStack.InMemory;
 
-/// <summary>QuikApp_messages.messages in memory, answering the history queries as MongoMessageHistory does.</summary>
-internal sealed class InMemoryMessageHistory : IMessageHistory
+/// <summary>
+/// QuikApp_messages.messages in memory, answering the history queries as MongoMessageHistory does, through indexes as
+/// MongoDB would (replies by thread, top-level messages by channel, each in creation order), so a run of hundreds of
+/// thousands of messages does not scan them all for every reply.
+/// </summary>
+public sealed class InMemoryMessageHistory : IMessageHistory
 {
+    private static readonly ObjectId HighestId = new([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectId, ChatMessage> _messages = [];
+    private readonly Dictionary<ObjectId, SortedSet<Position>> _threads = [];
+    private readonly Dictionary<Guid, SortedSet<Position>> _channelTops = [];
 
     public void Put(ChatMessage message)
     {
+        ArgumentNullException.ThrowIfNull(message);
         lock (_gate)
         {
+            if (_messages.TryGetValue(message.Id, out var previous))
+            {
+                IndexOf(previous)?.Remove(new Position(previous.CreatedAt, previous.Id));
+            }
+
             _messages[message.Id] = message;
+            var index = message.ThreadId is { } thread
+                ? _threads.TryGetValue(thread, out var replies) ? replies : _threads[thread] = []
+                : _channelTops.TryGetValue(message.ChannelId, out var tops) ? tops : _channelTops[message.ChannelId] = [];
+            index.Add(new Position(message.CreatedAt, message.Id));
         }
     }
 
@@ -25,36 +43,74 @@ internal sealed class InMemoryMessageHistory : IMessageHistory
         }
     }
 
-    public Task<IReadOnlyList<ChatMessage>> FindAsync(IReadOnlyCollection<ObjectId> messageIds, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ChatMessage>>(Where(m => messageIds.Contains(m.Id)));
+    public Task<IReadOnlyList<ChatMessage>> FindAsync(IReadOnlyCollection<ObjectId> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<ChatMessage>>([.. messageIds.Distinct().Where(_messages.ContainsKey).Select(id => _messages[id])]);
+        }
+    }
 
-    public Task<IReadOnlyList<ChatMessage>> ThreadBeforeAsync(ObjectId threadId, DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ChatMessage>>(
-            [.. Where(m => m.ThreadId == threadId && m.CreatedAt < before).OrderBy(m => m.CreatedAt).TakeLast(Math.Max(0, limit))]);
-
-    public Task<IReadOnlyList<ChatMessage>> ThreadAfterAsync(ObjectId threadId, DateTimeOffset? after, int limit, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ChatMessage>>(
-            [.. Where(m => m.ThreadId == threadId && (after is null || m.CreatedAt > after)).OrderBy(m => m.CreatedAt).Take(Math.Max(0, limit))]);
-
-    public Task<ChatMessage?> ChannelMessageBeforeAsync(Guid channelId, DateTimeOffset before, DateTimeOffset notBefore, CancellationToken cancellationToken) =>
-        Task.FromResult(Where(m => m.ChannelId == channelId && m.ThreadId is null && m.CreatedAt < before && m.CreatedAt >= notBefore)
-            .OrderByDescending(m => m.CreatedAt).FirstOrDefault());
-
-    public Task<ChatMessage?> ChannelMessageAfterAsync(Guid channelId, DateTimeOffset after, DateTimeOffset notAfter, CancellationToken cancellationToken) =>
-        Task.FromResult(Where(m => m.ChannelId == channelId && m.ThreadId is null && m.CreatedAt > after && m.CreatedAt <= notAfter)
-            .OrderBy(m => m.CreatedAt).FirstOrDefault());
-
-    private List<ChatMessage> Where(Func<ChatMessage, bool> predicate)
+    public Task<IReadOnlyList<ChatMessage>> ThreadBeforeAsync(ObjectId threadId, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return [.. _messages.Values.Where(predicate)];
+            var replies = Range(_threads.GetValueOrDefault(threadId), new Position(DateTimeOffset.MinValue, ObjectId.Empty), new Position(before, ObjectId.Empty))
+                .Where(p => p.CreatedAt < before).ToList();
+            return Task.FromResult<IReadOnlyList<ChatMessage>>([.. replies.Skip(Math.Max(0, replies.Count - Math.Max(0, limit))).Select(p => _messages[p.Id])]);
+        }
+    }
+
+    public Task<IReadOnlyList<ChatMessage>> ThreadAfterAsync(ObjectId threadId, DateTimeOffset? after, int limit, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<ChatMessage>>([.. Range(_threads.GetValueOrDefault(threadId), new Position(after ?? DateTimeOffset.MinValue, after is null ? ObjectId.Empty : HighestId),
+                    new Position(DateTimeOffset.MaxValue, HighestId))
+                .Where(p => after is null || p.CreatedAt > after).Take(Math.Max(0, limit)).Select(p => _messages[p.Id])]);
+        }
+    }
+
+    public Task<ChatMessage?> ChannelMessageBeforeAsync(Guid channelId, DateTimeOffset before, DateTimeOffset notBefore, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var latest = Range(_channelTops.GetValueOrDefault(channelId), new Position(notBefore, ObjectId.Empty), new Position(before, ObjectId.Empty))
+                .Reverse().FirstOrDefault(p => p.CreatedAt < before && p.CreatedAt >= notBefore);
+            return Task.FromResult(latest.Id == ObjectId.Empty ? null : _messages.GetValueOrDefault(latest.Id));
+        }
+    }
+
+    public Task<ChatMessage?> ChannelMessageAfterAsync(Guid channelId, DateTimeOffset after, DateTimeOffset notAfter, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var earliest = Range(_channelTops.GetValueOrDefault(channelId), new Position(after, HighestId), new Position(notAfter, HighestId))
+                .FirstOrDefault(p => p.CreatedAt > after && p.CreatedAt <= notAfter);
+            return Task.FromResult(earliest.Id == ObjectId.Empty ? null : _messages.GetValueOrDefault(earliest.Id));
+        }
+    }
+
+    private SortedSet<Position>? IndexOf(ChatMessage message) =>
+        message.ThreadId is { } thread ? _threads.GetValueOrDefault(thread) : _channelTops.GetValueOrDefault(message.ChannelId);
+
+    private static SortedSet<Position> Range(SortedSet<Position>? index, Position from, Position to) =>
+        index is null || from.CompareTo(to) > 0 ? [] : index.GetViewBetween(from, to);
+
+    /// <summary>Where a message stands in an index: creation time, then id (ties in time keep a stable order).</summary>
+    private readonly record struct Position(DateTimeOffset CreatedAt, ObjectId Id) : IComparable<Position>
+    {
+        public int CompareTo(Position other)
+        {
+            var byTime = CreatedAt.CompareTo(other.CreatedAt);
+            return byTime != 0 ? byTime : Id.CompareTo(other.Id);
         }
     }
 }
 
 /// <summary>auto_mod_results in memory; <see cref="BeforeRead"/> lets a test change them between the observer's reads.</summary>
-internal sealed class InMemoryModerationActions : IModerationActions
+public sealed class InMemoryModerationActions : IModerationActions
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectId, StoredModeration> _results = [];
@@ -92,7 +148,7 @@ internal sealed class InMemoryModerationActions : IModerationActions
 }
 
 /// <summary>reply_pairs in memory, with MongoSmartReplyPairStore's semantics (removals except upserts, builtAt kept when unchanged).</summary>
-internal sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
+public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ReplyPair> _pairs = new(StringComparer.Ordinal);
@@ -130,8 +186,11 @@ internal sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
         {
             Writes++;
             var written = changes.Upserts.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-            var removed = _pairs.Values
-                .Where(p => !written.Contains(p.Id) && (p.MessageIds.Any(changes.RemoveContaining.Contains) || changes.RemoveIds.Contains(p.Id)))
+            var containing = changes.RemoveContaining.ToHashSet();
+            var ids = changes.RemoveIds.ToHashSet(StringComparer.Ordinal);
+            // Only a removal needs a scan (MongoDB's multikey index on messageIds, here a pass over the pairs).
+            var removed = containing.Count == 0 && ids.Count == 0 ? [] : _pairs.Values
+                .Where(p => !written.Contains(p.Id) && (p.MessageIds.Any(containing.Contains) || ids.Contains(p.Id)))
                 .Select(p => p.Id)
                 .ToList();
             removed.ForEach(id => _pairs.Remove(id));
@@ -186,7 +245,7 @@ internal sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
 }
 
 /// <summary>Smart-reply records of training_sets in memory (insert once).</summary>
-internal sealed class InMemorySmartReplySnapshotStore : ISmartReplySnapshotStore
+public sealed class InMemorySmartReplySnapshotStore : ISmartReplySnapshotStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SmartReplySnapshot> _snapshots = new(StringComparer.Ordinal);

@@ -1,14 +1,14 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace QuikApp.Workers.Files.Tests.ClamAV;
+namespace QuikApp.Workers.DevStack.Samples;
 
 /// <summary>The EICAR anti-virus test file and containers of it, built at run time.</summary>
 /// <remarks>
 /// The 68-byte EICAR string is kept reversed: written as is, scanners and mail filters flag the source file, the
 /// built assembly and clones of this repository.
 /// </remarks>
-internal static class EicarTestFile
+public static class EicarTestFile
 {
     private const string Reversed = @"*H+H$!ELIF-TSET-SURIVITNA-DRADNATS-RACIE$}7)CC7)^P(45XZP\4[PA@%P!O5X";
 

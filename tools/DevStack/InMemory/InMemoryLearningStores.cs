@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using MongoDB.Bson;
 using QuikApp.Workers.Moderation.Learning;
 
-namespace QuikApp.Workers.Moderation.Tests.Learning;
+namespace QuikApp.Workers.DevStack.InMemory;
 
 /// <summary>Decided reports in memory, filtered as the MongoDB query filters them.</summary>
-internal sealed class InMemoryReportStore(IEnumerable<ResolvedReport> reports) : IModerationReportStore
+public sealed class InMemoryReportStore(IEnumerable<ResolvedReport> reports) : IModerationReportStore
 {
     private readonly List<ResolvedReport> _reports = [.. reports];
 
@@ -17,7 +17,7 @@ internal sealed class InMemoryReportStore(IEnumerable<ResolvedReport> reports) :
 }
 
 /// <summary>Messages in memory, by id.</summary>
-internal sealed class InMemoryMessageStore(IEnumerable<MessageContent> messages) : IMessageContentStore
+public sealed class InMemoryMessageStore(IEnumerable<MessageContent> messages) : IMessageContentStore
 {
     private readonly Dictionary<ObjectId, MessageContent> _messages = messages.ToDictionary(m => m.MessageId);
 
@@ -27,7 +27,7 @@ internal sealed class InMemoryMessageStore(IEnumerable<MessageContent> messages)
 }
 
 /// <summary>Training sets in memory with the MongoDB store's semantics (examples upserted, stale ones removed, record last, createdAt kept).</summary>
-internal sealed class InMemoryTrainingSetStore : ITrainingSetStore
+public sealed class InMemoryTrainingSetStore : ITrainingSetStore
 {
     public ConcurrentDictionary<string, TrainingSetRecord> Records { get; } = new(StringComparer.Ordinal);
 
@@ -78,7 +78,7 @@ internal sealed class InMemoryTrainingSetStore : ITrainingSetStore
 }
 
 /// <summary>The model registry in memory, with the MongoDB registry's promotion semantics.</summary>
-internal sealed class InMemoryModelRegistry : IModelRegistry
+public sealed class InMemoryModelRegistry : IModelRegistry
 {
     private readonly Lock _gate = new();
 
@@ -154,7 +154,7 @@ internal sealed class InMemoryModelRegistry : IModelRegistry
             Reads++;
             if (Unavailable)
             {
-                throw new TimeoutException("registry unavailable (test)");
+                throw new TimeoutException("registry unavailable (in-memory store)");
             }
 
             return Models.Values
@@ -184,7 +184,7 @@ internal sealed class InMemoryModelRegistry : IModelRegistry
 }
 
 /// <summary>Model zips in memory; counts uploads and downloads.</summary>
-internal sealed class InMemoryModelFileStore : IModelFileStore
+public sealed class InMemoryModelFileStore : IModelFileStore
 {
     public ConcurrentDictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
 
@@ -204,6 +204,6 @@ internal sealed class InMemoryModelFileStore : IModelFileStore
         Downloads++;
         return Files.TryGetValue(id, out var zip)
             ? Task.FromResult(zip)
-            : throw new FileNotFoundException($"no model file {id} (test)");
+            : throw new FileNotFoundException($"no model file {id} (in-memory store)");
     }
 }

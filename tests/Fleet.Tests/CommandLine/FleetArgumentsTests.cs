@@ -1,0 +1,47 @@
+using QuikApp.Workers.Fleet.CommandLine;
+
+namespace QuikApp.Workers.Fleet.Tests.CommandLine;
+
+/// <summary>The demo and bench command lines.</summary>
+public sealed class FleetArgumentsTests
+{
+    [Fact]
+    public void Parse_Demo_HasTheDemoDefaults()
+    {
+        var options = FleetArguments.Parse(["demo"], out var error)!;
+
+        Assert.Null(error);
+        Assert.Equal((FleetVerb.Demo, 2_000, 60, 42, 400.0, false), (options.Verb, options.Messages, options.Files, options.Seed, options.Rate!.Value, options.Processes));
+    }
+
+    [Fact]
+    public void Parse_Bench_IsBiggerUnpacedAndQuiet()
+    {
+        var options = FleetArguments.Parse(["bench"], out _)!;
+
+        Assert.Equal((200_000, 500, null, true), (options.Messages, options.Files, options.Rate, options.Plain));
+    }
+
+    [Fact]
+    public void Parse_Options_OverrideTheDefaultsAndKeepTheCommand()
+    {
+        var options = FleetArguments.Parse(["bench", "--messages", "50000", "--files", "200", "--seed", "7", "--rate", "0", "--json", "r.json",
+            "--processes", "--timeout", "90", "--keep", "--run-dir", "runs/a"], out var error)!;
+
+        Assert.Null(error);
+        Assert.Equal((50_000, 200, 7, (double?)null, "r.json", true, TimeSpan.FromSeconds(90), true, "runs/a"),
+            (options.Messages, options.Files, options.Seed, options.Rate, options.JsonPath, options.Processes, options.Timeout, options.Keep, options.RunDirectory));
+        Assert.Equal("fleet bench --messages 50000 --files 200 --seed 7 --rate 0 --json r.json --processes --timeout 90 --keep --run-dir runs/a", options.Command);
+    }
+
+    [Theory]
+    [InlineData(new[] { "launch" }, "unknown verb 'launch'")]
+    [InlineData(new[] { "demo", "--messages" }, "--messages needs a value")]
+    [InlineData(new[] { "demo", "--messages", "-3" }, "--messages takes a whole number of at least 0 (got '-3')")]
+    [InlineData(new[] { "demo", "--colour" }, "unknown option '--colour'")]
+    public void Parse_Mistakes_SayWhat(string[] args, string expected)
+    {
+        Assert.Null(FleetArguments.Parse(args, out var error));
+        Assert.Equal(expected, error);
+    }
+}

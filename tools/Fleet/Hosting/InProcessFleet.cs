@@ -1,0 +1,50 @@
+using QuikApp.Workers.Fleet.Reporting;
+
+namespace QuikApp.Workers.Fleet.Hosting;
+
+/// <summary>
+/// The workers as hosts in this process, one <see cref="WebApplication"/> each, sharing the run's embedded Kafka (and,
+/// without MongoDB, its in-memory stores). The analytics worker runs only with MongoDB.
+/// </summary>
+internal sealed class InProcessFleet(FleetEnvironment environment, string runDirectory, InMemoryFleetStores? stores,
+    Action<string, IServiceCollection>? configure = null) : IWorkerFleet
+{
+    private readonly List<WebApplication> _hosts = [];
+
+    public string Description => "in this process";
+
+    public IReadOnlyList<string> Workers { get; } = environment.HasMongo ? FleetWorkers.All : [FleetWorkers.Moderation, FleetWorkers.Files];
+
+    /// <summary>The running hosts by worker, e.g. to resolve a worker's services (the chaos seam uses them).</summary>
+    public IReadOnlyDictionary<string, WebApplication> Hosts => Workers.Zip(_hosts).ToDictionary(p => p.First, p => p.Second);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var worker in Workers)
+        {
+            var host = WorkerHostFactory.Build(worker, environment, runDirectory, stores, configure);
+            _hosts.Add(host);
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var host in Enumerable.Reverse(_hosts))
+        {
+            await host.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public IReadOnlyDictionary<string, double> PeakRssMiB() => new Dictionary<string, double> { ["fleet"] = MachineInfo.PeakRssMiB() };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in Enumerable.Reverse(_hosts))
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _hosts.Clear();
+    }
+}
