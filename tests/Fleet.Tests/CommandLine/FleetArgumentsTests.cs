@@ -1,8 +1,10 @@
+using QuikApp.Workers.Fleet.Chaos;
 using QuikApp.Workers.Fleet.CommandLine;
+using QuikApp.Workers.Fleet.Workload;
 
 namespace QuikApp.Workers.Fleet.Tests.CommandLine;
 
-/// <summary>The demo and bench command lines.</summary>
+/// <summary>The demo, bench and chaos command lines.</summary>
 public sealed class FleetArgumentsTests
 {
     [Fact]
@@ -32,6 +34,33 @@ public sealed class FleetArgumentsTests
         Assert.Equal((50_000, 200, 7, (double?)null, "r.json", true, TimeSpan.FromSeconds(90), true, "runs/a"),
             (options.Messages, options.Files, options.Seed, options.Rate, options.JsonPath, options.Processes, options.Timeout, options.Keep, options.RunDirectory));
         Assert.Equal("fleet bench --messages 50000 --files 200 --seed 7 --rate 0 --json r.json --processes --timeout 90 --keep --run-dir runs/a", options.Command);
+    }
+
+    [Fact]
+    public void Parse_Chaos_RunsEveryScenario_OnAWorkloadThatOutlastsTheFaults()
+    {
+        var options = FleetArguments.Parse(["chaos"], out var error)!;
+
+        Assert.Null(error);
+        Assert.Equal((FleetVerb.Chaos, 1_500, 40, 300.0, null), (options.Verb, options.Messages, options.Files, options.Rate!.Value, options.Scenarios));
+        // At the chaos pace the workload takes longer to produce than the faults last (they heal 6.5 s in).
+        var records = WorkloadGenerator.Generate(WorkloadSpec.Create(options.Messages, options.Files, options.Seed, DateTimeOffset.UnixEpoch, null)).Events.Count;
+        Assert.True(records / options.Rate > ChaosScenarios.FaultStart + ChaosScenarios.Outage, $"{records} records at {options.Rate}/s");
+    }
+
+    [Fact]
+    public void Parse_ChaosScenarios_AreCheckedAgainstTheCatalog()
+    {
+        var options = FleetArguments.Parse(["chaos", "--scenario", "worker-killed, clamd-restart"], out var error)!;
+        var unknown = FleetArguments.Parse(["chaos", "--scenario", "worker-killed,meteor"], out var refused);
+        var demo = FleetArguments.Parse(["demo", "--scenario", "worker-killed"], out var notForDemo);
+
+        Assert.Null(error);
+        Assert.Equal(["worker-killed", "clamd-restart"], options.Scenarios);
+        Assert.Null(unknown);
+        Assert.StartsWith("unknown scenario 'meteor' (there are: broker-down, all-brokers-down, request-errors, worker-killed", refused, StringComparison.Ordinal);
+        Assert.Null(demo);
+        Assert.Equal("unknown option '--scenario'", notForDemo);
     }
 
     [Theory]

@@ -259,6 +259,21 @@ public sealed class ConservationCheckerTests
     }
 
     [Fact]
+    public void Check_CopiesAllowed_ADeadLetterCopyPasses_ButAValidEventDeadLetteredStillFails()
+    {
+        var copied = Observed(deadLetters: letters => letters.Add(letters[1]));
+        var wrong = Observed(deadLetters: letters => letters.Add(new DeadLetter(EventTopics.MessageSent, 3, 17, "rejected: nope")));
+
+        var lenient = Rule(ConservationChecker.Check(Expected, Malformed, copied, copiesAllowed: true), ConservationChecker.DeadLetters);
+        var stillWrong = Rule(ConservationChecker.Check(Expected, Malformed, wrong, copiesAllowed: true), ConservationChecker.DeadLetters);
+
+        Assert.True(lenient.Passed, string.Join("; ", lenient.Problems));
+        Assert.Equal((0, 1), ConservationChecker.Copies(copied));
+        Assert.False(stillWrong.Passed);
+        Assert.Contains(stillWrong.Problems, p => p.StartsWith("extra:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Check_ManyProblems_ListsTheFirstFiveAndCountsTheRest()
     {
         var observed = Observed(deadLetters: letters =>

@@ -55,11 +55,23 @@ public sealed class WorkerSettingsTests
     }
 
     [Fact]
-    public void WorkerVerbArguments_WithoutMongo_AreRefusedSayingWhy()
+    public void WorkerVerbArguments_WithoutMongo_CarryTheFleetsStores()
+    {
+        var stores = new Uri("http://127.0.0.1:41234/");
+        var written = WorkerVerbArguments.For(FleetWorkers.Moderation, NoMongo, "/runs/a", stores).Skip(1).ToList();
+
+        var read = WorkerVerbArguments.Parse(written, null, out var error);
+
+        Assert.Null(error);
+        Assert.Equal(new WorkerVerbArguments(FleetWorkers.Moderation, NoMongo, "/runs/a", stores), read);
+    }
+
+    [Fact]
+    public void WorkerVerbArguments_WithNeitherMongoNorStores_AreRefusedSayingWhy()
     {
         var written = WorkerVerbArguments.For(FleetWorkers.Files, NoMongo, "/runs/a").Skip(1).ToList();
 
         Assert.Null(WorkerVerbArguments.Parse(written, null, out var error));
-        Assert.Contains("needs MONGODB_URL", error, StringComparison.Ordinal);
+        Assert.Contains("needs MONGODB_URL, or --stores", error, StringComparison.Ordinal);
     }
 }

@@ -45,27 +45,4 @@ public sealed class DemoRunTests
             Directory.Delete(directory, recursive: true);
         }
     }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Demo_ProcessesWithoutMongo_ExitsTwoSayingWhy()
-    {
-        var options = FleetOptions.Demo() with { Processes = true };
-        using var text = new StringWriter();
-
-        var outcome = await new FleetRun(options, new FleetOutput(text, interactive: false), mongoUrl: null).ExecuteAsync(TestContext.Current.CancellationToken);
-
-        Assert.Equal(FleetRun.UsageError, outcome.ExitCode);
-        Assert.Contains("--processes needs MONGODB_URL", text.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Chaos_IsNotThereYet_AndSaysWhereItsSeamIs()
-    {
-        using var text = new StringWriter();
-
-        var exit = await FleetCommandLine.RunAsync(["chaos"], new FleetOutput(text, interactive: false), TestContext.Current.CancellationToken);
-
-        Assert.Equal(FleetRun.UsageError, exit);
-        Assert.Contains("Adding chaos", text.ToString(), StringComparison.Ordinal);
-    }
 }

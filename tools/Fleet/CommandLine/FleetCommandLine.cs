@@ -1,10 +1,12 @@
+using QuikApp.Workers.Fleet.Chaos;
 using QuikApp.Workers.Fleet.Hosting;
+using QuikApp.Workers.Fleet.Hosting.Remote;
 using QuikApp.Workers.Fleet.Progress;
 using QuikApp.Workers.Fleet.Running;
 
 namespace QuikApp.Workers.Fleet.CommandLine;
 
-/// <summary>Runs a verb: <c>demo</c>, <c>bench</c>, the hidden <c>worker</c> (one worker in a child process); <c>chaos</c> is to come.</summary>
+/// <summary>Runs a verb: <c>demo</c>, <c>bench</c>, <c>chaos</c>, the hidden <c>worker</c> (one worker in a child process).</summary>
 internal static class FleetCommandLine
 {
     public static async Task<int> RunAsync(string[] args, FleetOutput? output = null, CancellationToken cancellationToken = default)
@@ -24,9 +26,6 @@ internal static class FleetCommandLine
                 return args.Length == 0 ? FleetRun.UsageError : 0;
             case "worker":
                 return await RunWorkerAsync(args[1..], mongoUrl, cancellationToken);
-            case "chaos":
-                (output ?? FleetOutput.ForConsole(plain: true)).Line("fleet chaos is not implemented yet: docs/fleet.md, \"Adding chaos\", describes the seam it builds on.");
-                return FleetRun.UsageError;
         }
 
         var options = FleetArguments.Parse(args, out var error);
@@ -39,6 +38,11 @@ internal static class FleetCommandLine
         }
 
         output ??= FleetOutput.ForConsole(options.Plain);
+        if (options.Verb == FleetVerb.Chaos)
+        {
+            return await new ChaosRunner(options, output, mongoUrl).RunAsync(cancellationToken);
+        }
+
         var outcome = await new FleetRun(options, output, mongoUrl).ExecuteAsync(cancellationToken);
         return outcome.ExitCode;
     }
@@ -52,7 +56,8 @@ internal static class FleetCommandLine
             return FleetRun.UsageError;
         }
 
-        await using var app = WorkerHostFactory.Build(parsed.Worker, parsed.Environment, parsed.RunDirectory, stores: null);
+        using var remote = parsed.Stores is { } stores ? new RemoteFleetStores(stores) : null;
+        await using var app = WorkerHostFactory.Build(parsed.Worker, parsed.Environment, parsed.RunDirectory, remote);
         await app.StartAsync(cancellationToken);
         // The fleet stops its children by closing their stdin; SIGTERM (the host's own lifetime) works too.
         var endOfInput = Task.Run(() => Console.In.ReadToEnd(), CancellationToken.None);

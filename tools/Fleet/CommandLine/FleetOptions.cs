@@ -31,28 +31,41 @@ internal sealed record FleetOptions(
     bool Plain,
     bool Keep,
     string? RunDirectory,
-    string Command)
+    string Command,
+    IReadOnlyList<string>? Scenarios = null)
 {
     public static FleetOptions Demo(string command = "fleet demo") =>
         new(FleetVerb.Demo, 2_000, 60, 42, null, false, 400, 20_000, TimeSpan.FromMinutes(5), false, false, null, command);
 
     public static FleetOptions Bench(string command = "fleet bench") =>
         new(FleetVerb.Bench, 200_000, 500, 42, null, false, null, 20_000, TimeSpan.FromHours(1), true, false, null, command);
+
+    /// <summary>Per scenario: a workload that takes about 7 s to produce, so every fault (1.5 s to 6.5 s in) meets work in flight.</summary>
+    public static FleetOptions Chaos(string command = "fleet chaos") =>
+        new(FleetVerb.Chaos, 1_500, 40, 42, null, false, 300, 20_000, TimeSpan.FromMinutes(3), true, false, null, command);
 }
 
 /// <summary>Reads the command line. Pure.</summary>
 internal static class FleetArguments
 {
-    public const string Usage = """
+    public static string Usage { get; } = UsageText.Replace("SCENARIOS", string.Join(", ", Chaos.ChaosScenarios.Names), StringComparison.Ordinal);
+
+    private const string UsageText = """
         usage: fleet demo  [--messages N] [--files N] [--seed N] [--rate EVENTS_PER_S|0] [--json PATH] [--processes] [--timeout S] [--plain] [--keep] [--run-dir DIR]
                fleet bench [--messages N] [--files N] [--seed N] [--json PATH] [--processes] [--timeout S] [--keep] [--run-dir DIR]
+               fleet chaos [--scenario NAME[,NAME…]] [--messages N] [--files N] [--seed N] [--rate EVENTS_PER_S] [--json PATH] [--timeout S] [--keep] [--run-dir DIR]
 
           demo   the whole fleet on this machine: embedded Kafka (3 brokers), clamd, local storage, the three workers,
                  a seeded workload with a live progress bar, then a report and the conservation check (exit 1 if it fails).
                  Defaults: 2,000 messages, 60 files, seed 42, 400 events/s. Without MONGODB_URL the results are kept in memory.
           bench  the same, bigger (defaults 200,000 messages, 500 files) and quieter, produced as fast as the workers take it;
                  prints each figure beside its baseline from the same run (raw consume, clamd and vipsthumbnail alone).
-          --processes  one process per worker (needs MONGODB_URL).          docs/fleet.md explains the report.
+          chaos  one run per scenario (defaults 1,500 messages, 40 files, 300 events/s), each breaking the fleet on purpose
+                 while the workload runs — brokers down, request errors, workers killed with SIGKILL, clamd killed,
+                 storage failing, a rebalance, store writes failing — and ending with the conservation check; then a
+                 table scenario → result (exit 1 if any failed). Scenarios: SCENARIOS.
+          --processes  one process per worker (without MONGODB_URL they share this process's stores over loopback).
+          docs/fleet.md explains the report.
         """;
 
     /// <summary>Parses a demo or bench command line; null with an error for anything else wrong.</summary>
@@ -65,6 +78,7 @@ internal static class FleetArguments
         {
             "demo" => FleetOptions.Demo(command),
             "bench" => FleetOptions.Bench(command),
+            "chaos" => FleetOptions.Chaos(command),
             _ => null,
         };
         if (options is null)
@@ -92,6 +106,7 @@ internal static class FleetArguments
                     "--plain" => options with { Plain = true },
                     "--keep" => options with { Keep = true },
                     "--run-dir" => options with { RunDirectory = Next() },
+                    "--scenario" when options.Verb == FleetVerb.Chaos => options with { Scenarios = Scenarios(Next()) },
                     _ => throw new FormatException($"unknown option '{name}'"),
                 };
             }
@@ -103,6 +118,15 @@ internal static class FleetArguments
         }
 
         return options;
+    }
+
+    private static List<string> Scenarios(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var unknown = names.Where(n => !Chaos.ChaosScenarios.Names.Contains(n)).ToList();
+        return unknown.Count == 0 && names.Count > 0
+            ? names
+            : throw new FormatException($"unknown scenario '{string.Join(", ", unknown)}' (there are: {string.Join(", ", Chaos.ChaosScenarios.Names)})");
     }
 
     private static int NonNegative(string name, string value) =>

@@ -31,8 +31,9 @@ internal static class ConservationChecker
 
     /// <param name="malformedPositions">Where the malformed records were produced: the dead letters must come from exactly these.</param>
     /// <param name="copiesAllowed">
-    /// Whether a derived event published more than once with the same id passes. At-least-once delivery allows it
-    /// (consumers dedupe by eventId) and a run with injected faults expects it; an undisturbed run should have none.
+    /// Whether a derived event published more than once with the same id, or a malformed record dead-lettered more than
+    /// once, passes. At-least-once delivery allows it (consumers dedupe by eventId; a dead letter names its source
+    /// position) and a run with injected faults expects it; an undisturbed run should have none.
     /// </param>
     public static IReadOnlyList<RuleResult> Check(ExpectedEffects expected, IReadOnlyCollection<TopicPosition> malformedPositions, Observations observed,
         bool copiesAllowed = false)
@@ -50,7 +51,7 @@ internal static class ConservationChecker
             CheckFileEvents(expected, observed, copiesAllowed),
             CheckThumbnails(expected, observed),
             CheckDeletedFiles(expected, observed),
-            CheckDeadLetters(malformedPositions, observed),
+            CheckDeadLetters(malformedPositions, observed, copiesAllowed),
         ];
     }
 
@@ -263,7 +264,7 @@ internal static class ConservationChecker
         return Rule(DeletedFiles, deleted.Count, ok, problems);
     }
 
-    private static RuleResult CheckDeadLetters(IReadOnlyCollection<TopicPosition> malformed, Observations observed)
+    private static RuleResult CheckDeadLetters(IReadOnlyCollection<TopicPosition> malformed, Observations observed, bool copiesAllowed)
     {
         var problems = new List<string>();
         var expected = malformed.ToHashSet();
@@ -273,7 +274,7 @@ internal static class ConservationChecker
         problems.AddRange(expected.Where(p => !found.Contains(p)).Select(p => $"missing: the malformed record at {Describe(p)} is not in the DLQ"));
         problems.AddRange(letters.Where(l => !expected.Contains(l.Position))
             .Select(l => $"extra: a valid event at {Describe(l.Position)} was dead-lettered: {l.Reason}"));
-        problems.AddRange(letters.GroupBy(l => l.Position).Where(g => g.Count() > 1)
+        problems.AddRange(letters.GroupBy(l => l.Position).Where(g => !copiesAllowed && g.Count() > 1)
             .Select(g => $"duplicated: the record at {Describe(g.Key)} is in the DLQ {g.Count()} times"));
         return Rule(DeadLetters, expected.Count, ok, problems);
     }
@@ -287,6 +288,14 @@ internal static class ConservationChecker
 
         problems.AddRange(events.GroupBy(e => (e.Topic, e.EventId)).Where(g => g.Count() > 1)
             .Select(g => $"duplicated: {g.Key.Topic} {g.Key.EventId} was published {g.Count()} times"));
+    }
+
+    /// <summary>Copies beyond the first: derived events published again with the same id, and malformed records dead-lettered again.</summary>
+    public static (int Derived, int DeadLetters) Copies(Observations observed)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        return (observed.Derived.GroupBy(e => (e.Topic, e.EventId)).Sum(g => g.Count() - 1),
+            observed.DeadLetters.GroupBy(d => (d.SourceTopic, d.SourcePartition, d.SourceOffset)).Sum(g => g.Count() - 1));
     }
 
     private static string Describe(TopicPosition position) =>

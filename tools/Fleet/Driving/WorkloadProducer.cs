@@ -1,3 +1,4 @@
+using QuikApp.Workers.Fleet.Observation;
 using System.Text;
 using Confluent.Kafka;
 using QuikApp.Workers.Fleet.Conservation;
@@ -18,7 +19,7 @@ internal sealed class WorkloadProducer : IDisposable
     private readonly IUpstreamServices _upstream;
     private readonly FileSamples _samples;
 
-    public WorkloadProducer(string bootstrapServers, IUpstreamServices upstream, FileSamples samples)
+    public WorkloadProducer(string bootstrapServers, IUpstreamServices upstream, FileSamples samples, KafkaClientLog? log = null)
     {
         _upstream = upstream;
         _samples = samples;
@@ -31,7 +32,7 @@ internal sealed class WorkloadProducer : IDisposable
             LingerMs = 5,
             CompressionType = CompressionType.Lz4,
             MessageTimeoutMs = 120_000,
-        }).Build();
+        }).SetLogHandler((client, message) => log?.Write(client, message)).Build();
     }
 
     public ProductionLog Log { get; } = new();

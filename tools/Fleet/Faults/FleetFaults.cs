@@ -6,11 +6,10 @@ using QuikApp.Workers.Shared.Kafka.Embedded;
 namespace QuikApp.Workers.Fleet.Faults;
 
 /// <summary>
-/// Everything a fault-injecting run (the future <c>chaos</c> verb) can break on purpose, handed to
-/// <see cref="Running.FleetRun.OnStarted"/> once the workers run (docs/fleet.md, "Adding chaos"):
-/// the embedded brokers, the clamd process, the workers (their processes with --processes, their in-memory stores
-/// without MongoDB). Object storage is made faultable with <see cref="Faults.FaultableObjectStore.Install"/> in
-/// <see cref="Running.FleetRun.ConfigureWorker"/>.
+/// Everything a <c>chaos</c> scenario can break on purpose, handed to its timeline once the workers run
+/// (<see cref="Chaos.ChaosScenarioRun.RunAsync"/>, docs/fleet.md "Chaos"): the embedded brokers, the clamd process,
+/// the workers (their processes with --processes, their in-memory stores without MongoDB). Object storage is made
+/// faultable with <see cref="FaultableObjectStore.Install"/> in <see cref="Chaos.ChaosScenarioRun.ConfigureWorker"/>.
 /// </summary>
 internal sealed class FleetFaults(FleetStack stack, IWorkerFleet workers, InMemoryFleetStores? stores)
 {

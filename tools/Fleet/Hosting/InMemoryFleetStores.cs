@@ -13,7 +13,7 @@ namespace QuikApp.Workers.Fleet.Hosting;
 /// services would and reads the effects). The only runtime use of the in-memory stores: they keep MongoDB's semantics
 /// (newer wins, idempotent upserts, guards) but live as long as this process.
 /// </summary>
-internal sealed class InMemoryFleetStores
+internal sealed class InMemoryFleetStores : IFleetStores
 {
     public InMemoryAutoModerationResultStore Results { get; } = new();
 
@@ -37,31 +37,37 @@ internal sealed class InMemoryFleetStores
 
     public InMemoryFileDocumentStore Files { get; } = new();
 
+    /// <summary>The store each of <paramref name="worker"/>'s store interfaces resolves to in this run.</summary>
+    /// <remarks>One table for both ways of using them: in this process (<see cref="ReplaceStores"/>) and over loopback
+    /// HTTP for workers in child processes (<see cref="Remote.RemoteStoreServer"/>, <see cref="Remote.RemoteFleetStores"/>).</remarks>
+    public IReadOnlyList<(Type Contract, object Store)> For(string worker) => worker switch
+    {
+        FleetWorkers.Moderation =>
+        [
+            (typeof(IAutoModerationResultStore), Results),
+            // auto_mod_results is one collection: the smart-reply observer reads what the handler wrote.
+            (typeof(IModerationActions), Results),
+            (typeof(IModerationPolicyStore), Policies),
+            (typeof(IMessageHistory), History),
+            (typeof(ISmartReplyPairStore), ReplyPairs),
+            (typeof(ISmartReplySnapshotStore), ReplySnapshots),
+            (typeof(IModerationReportStore), Reports),
+            (typeof(IMessageContentStore), MessageContents),
+            (typeof(ITrainingSetStore), TrainingSets),
+            (typeof(IModelRegistry), Models),
+            (typeof(IModelFileStore), ModelFiles),
+        ],
+        FleetWorkers.Files => [(typeof(IFileDocumentStore), Files)],
+        _ => throw new ArgumentException($"the {worker} worker needs MongoDB: it has no in-memory stores", nameof(worker)),
+    };
+
     /// <summary>Puts this run's stores in place of the worker's MongoDB ones (nothing the worker resolves may reach for MongoDB).</summary>
     public void ReplaceStores(string worker, IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        switch (worker)
+        foreach (var (contract, store) in For(worker))
         {
-            case FleetWorkers.Moderation:
-                services.Replace(ServiceDescriptor.Singleton<IAutoModerationResultStore>(Results));
-                // auto_mod_results is one collection: the smart-reply observer reads what the handler wrote.
-                services.Replace(ServiceDescriptor.Singleton<IModerationActions>(Results));
-                services.Replace(ServiceDescriptor.Singleton<IModerationPolicyStore>(Policies));
-                services.Replace(ServiceDescriptor.Singleton<IMessageHistory>(History));
-                services.Replace(ServiceDescriptor.Singleton<ISmartReplyPairStore>(ReplyPairs));
-                services.Replace(ServiceDescriptor.Singleton<ISmartReplySnapshotStore>(ReplySnapshots));
-                services.Replace(ServiceDescriptor.Singleton<IModerationReportStore>(Reports));
-                services.Replace(ServiceDescriptor.Singleton<IMessageContentStore>(MessageContents));
-                services.Replace(ServiceDescriptor.Singleton<ITrainingSetStore>(TrainingSets));
-                services.Replace(ServiceDescriptor.Singleton<IModelRegistry>(Models));
-                services.Replace(ServiceDescriptor.Singleton<IModelFileStore>(ModelFiles));
-                break;
-            case FleetWorkers.Files:
-                services.Replace(ServiceDescriptor.Singleton<IFileDocumentStore>(Files));
-                break;
-            default:
-                throw new ArgumentException($"the {worker} worker needs MongoDB: it has no in-memory stores", nameof(worker));
+            services.Replace(ServiceDescriptor.Singleton(contract, store));
         }
     }
 }

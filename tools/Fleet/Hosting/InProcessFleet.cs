@@ -28,6 +28,25 @@ internal sealed class InProcessFleet(FleetEnvironment environment, string runDir
         }
     }
 
+    /// <summary>
+    /// Starts another host of <paramref name="worker"/> beside the fleet's (a consumer joining its group: a rebalance);
+    /// the caller stops and disposes it (leaving the group).
+    /// </summary>
+    public async Task<WebApplication> JoinAsync(string worker, CancellationToken cancellationToken)
+    {
+        var host = WorkerHostFactory.Build(worker, environment, runDirectory, stores, configure);
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         foreach (var host in Enumerable.Reverse(_hosts))

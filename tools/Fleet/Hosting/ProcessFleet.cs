@@ -7,11 +7,11 @@ namespace QuikApp.Workers.Fleet.Hosting;
 
 /// <summary>
 /// Each worker as a child process (<c>fleet worker &lt;name&gt;</c>), the way they run in production: a crash or a kill
-/// takes one worker down, not the fleet. The children share nothing but Kafka, clamd, storage and MongoDB, so this
-/// needs MONGODB_URL. Their output goes to <c>logs/&lt;worker&gt;.log</c> in the run directory; closing a child's
-/// stdin stops it gracefully.
+/// takes one worker down, not the fleet. The children share Kafka, clamd, storage and MongoDB — or, without MongoDB,
+/// the fleet's in-memory stores served on loopback (<paramref name="stores"/>, a <see cref="Remote.RemoteStoreServer"/>).
+/// Their output goes to <c>logs/&lt;worker&gt;.log</c> in the run directory; closing a child's stdin stops it gracefully.
 /// </summary>
-internal sealed class ProcessFleet(FleetEnvironment environment, string runDirectory) : IWorkerFleet
+internal sealed class ProcessFleet(FleetEnvironment environment, string runDirectory, Uri? stores = null) : IWorkerFleet
 {
     private readonly ConcurrentDictionary<string, WorkerChild> _children = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _peaks = new(StringComparer.Ordinal);
@@ -20,19 +20,19 @@ internal sealed class ProcessFleet(FleetEnvironment environment, string runDirec
 
     public string Description => $"as {Workers.Count} processes";
 
-    public IReadOnlyList<string> Workers { get; } = FleetWorkers.All;
+    public IReadOnlyList<string> Workers { get; } = environment.HasMongo ? FleetWorkers.All : [FleetWorkers.Moderation, FleetWorkers.Files];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!environment.HasMongo)
+        if (!environment.HasMongo && stores is null)
         {
-            throw new InvalidOperationException("workers in separate processes need MONGODB_URL: without MongoDB their state lives in one process's memory");
+            throw new InvalidOperationException("workers in separate processes need MongoDB or the fleet's stores served to them");
         }
 
         Directory.CreateDirectory(Path.Join(runDirectory, "logs"));
         foreach (var worker in Workers)
         {
-            _children[worker] = WorkerChild.Start(worker, environment, runDirectory);
+            _children[worker] = WorkerChild.Start(worker, environment, runDirectory, stores);
         }
 
         _sampling = new CancellationTokenSource();
@@ -53,15 +53,20 @@ internal sealed class ProcessFleet(FleetEnvironment environment, string runDirec
         }
     }
 
+    /// <summary>The worker's process id while it runs.</summary>
+    public int? ProcessId(string worker) => _children.TryGetValue(worker, out var child) ? child.ProcessId : null;
+
     /// <summary>Kills a worker's process at once (SIGKILL): what a crash or an OOM kill does.</summary>
     public void Kill(string worker) => _children[worker].Kill();
 
-    /// <summary>Starts a worker's process again (after <see cref="Kill"/>, or after it died).</summary>
-    public void Restart(string worker)
+    /// <summary>Starts a worker's process again (after <see cref="Kill"/>, or after it died); completes when it has started.</summary>
+    public Task RestartAsync(string worker)
     {
         _children[worker].Kill();
         _children[worker].Dispose();
-        _children[worker] = WorkerChild.Start(worker, environment, runDirectory);
+        var child = WorkerChild.Start(worker, environment, runDirectory, stores);
+        _children[worker] = child;
+        return child.Started;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -153,7 +158,7 @@ internal sealed class ProcessFleet(FleetEnvironment environment, string runDirec
 
         public int? ProcessId => _process.HasExited ? null : _process.Id;
 
-        public static WorkerChild Start(string worker, FleetEnvironment environment, string runDirectory)
+        public static WorkerChild Start(string worker, FleetEnvironment environment, string runDirectory, Uri? stores)
         {
             var (executable, prefix) = FleetExecutable.Command();
             var start = new ProcessStartInfo(executable)
@@ -163,7 +168,7 @@ internal sealed class ProcessFleet(FleetEnvironment environment, string runDirec
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var argument in prefix.Concat(WorkerVerbArguments.For(worker, environment, runDirectory)))
+            foreach (var argument in prefix.Concat(WorkerVerbArguments.For(worker, environment, runDirectory, stores)))
             {
                 start.ArgumentList.Add(argument);
             }
@@ -250,20 +255,30 @@ internal sealed class ProcessFleet(FleetEnvironment environment, string runDirec
 /// <summary>A worker process that could not start; the message names its log.</summary>
 internal sealed class WorkerStartException(string message) : Exception(message);
 
-/// <summary>How to start this tool again as a child: its apphost, or <c>dotnet fleet.dll</c>.</summary>
+/// <summary>How to start this tool again as a child: its apphost, or <c>dotnet fleet.dll</c> (also when it is not the entry point, e.g. in a test host).</summary>
 internal static class FleetExecutable
 {
     public static (string Executable, IReadOnlyList<string> Prefix) Command()
     {
+        var fleet = typeof(FleetExecutable).Assembly;
         var path = Environment.ProcessPath ?? "dotnet";
-        return Path.GetFileNameWithoutExtension(path) == "dotnet" ? (path, [typeof(FleetExecutable).Assembly.Location]) : (path, []);
+        if (System.Reflection.Assembly.GetEntryAssembly() == fleet && Path.GetFileNameWithoutExtension(path) != "dotnet")
+        {
+            return (path, []);
+        }
+
+        var dotnet = Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        return (dotnet, [fleet.Location]);
     }
 }
 
-/// <summary>The arguments of the hidden <c>worker</c> verb, written by the fleet and read by the child. MongoDB comes from MONGODB_URL.</summary>
-internal sealed record WorkerVerbArguments(string Worker, FleetEnvironment Environment, string RunDirectory)
+/// <summary>
+/// The arguments of the hidden <c>worker</c> verb, written by the fleet and read by the child. MongoDB comes from
+/// MONGODB_URL; without it, <c>--stores</c> is the fleet's <see cref="Remote.RemoteStoreServer"/>.
+/// </summary>
+internal sealed record WorkerVerbArguments(string Worker, FleetEnvironment Environment, string RunDirectory, Uri? Stores = null)
 {
-    public static IEnumerable<string> For(string worker, FleetEnvironment environment, string runDirectory) =>
+    public static IEnumerable<string> For(string worker, FleetEnvironment environment, string runDirectory, Uri? stores = null) =>
     [
         "worker", worker,
         "--bootstrap", environment.BootstrapServers,
@@ -271,6 +286,7 @@ internal sealed record WorkerVerbArguments(string Worker, FleetEnvironment Envir
         "--clamd-max-stream", environment.ClamdStreamMaxLength.ToString(CultureInfo.InvariantCulture),
         "--storage", environment.StorageRoot,
         "--run-dir", runDirectory,
+        .. stores is null ? Array.Empty<string>() : ["--stores", stores.ToString()],
     ];
 
     /// <summary>Reads the verb's arguments (after <c>worker</c>); null with a reason when they are incomplete.</summary>
@@ -295,17 +311,18 @@ internal sealed record WorkerVerbArguments(string Worker, FleetEnvironment Envir
         var (bootstrap, port, max, storage, run) = (Value("--bootstrap"), Value("--clamd-port"), Value("--clamd-max-stream"), Value("--storage"), Value("--run-dir"));
         if (worker is null || !FleetWorkers.All.Contains(worker) || bootstrap is null || port is null || max is null || storage is null || run is null)
         {
-            error = "usage: fleet worker <moderation|files|analytics> --bootstrap <servers> --clamd-port <port> --clamd-max-stream <bytes> --storage <dir> --run-dir <dir>";
+            error = "usage: fleet worker <moderation|files|analytics> --bootstrap <servers> --clamd-port <port> --clamd-max-stream <bytes> --storage <dir> --run-dir <dir> [--stores <url>]";
             return null;
         }
 
-        if (string.IsNullOrWhiteSpace(mongoUrl))
+        var stores = Value("--stores") is { } url && Uri.TryCreate(url, UriKind.Absolute, out var address) ? address : null;
+        if (string.IsNullOrWhiteSpace(mongoUrl) && stores is null)
         {
-            error = "fleet worker needs MONGODB_URL: a worker in its own process cannot share the fleet's in-memory stores";
+            error = "fleet worker needs MONGODB_URL, or --stores <url> (the fleet's in-memory stores served on loopback)";
             return null;
         }
 
         return new WorkerVerbArguments(worker, new FleetEnvironment(bootstrap, int.Parse(port, CultureInfo.InvariantCulture),
-            long.Parse(max, CultureInfo.InvariantCulture), storage, mongoUrl), run);
+            long.Parse(max, CultureInfo.InvariantCulture), storage, string.IsNullOrWhiteSpace(mongoUrl) ? null : mongoUrl), run, stores);
     }
 }

@@ -17,7 +17,7 @@ internal static class WorkerHostFactory
     /// <param name="contentRoot">Where the host looks for appsettings.json: the run directory, which has none, so only the fleet's settings apply.</param>
     /// <param name="stores">Required without MongoDB (the analytics worker then cannot run).</param>
     /// <param name="configure">Last changes to the services, e.g. the chaos engineer's fault-injecting wrappers.</param>
-    public static WebApplication Build(string worker, FleetEnvironment environment, string contentRoot, InMemoryFleetStores? stores,
+    public static WebApplication Build(string worker, FleetEnvironment environment, string contentRoot, IFleetStores? stores,
         Action<string, IServiceCollection>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(environment);

@@ -14,13 +14,13 @@ internal sealed class ConsumerLag : IDisposable
 {
     private readonly List<(string Group, IConsumer<byte[], byte[]> Consumer, List<TopicPartition> Partitions)> _groups;
 
-    public ConsumerLag(string bootstrapServers) =>
+    public ConsumerLag(string bootstrapServers, KafkaClientLog? log = null) =>
         _groups = [.. Groups.Select(g => (g.Group, new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
             {
                 BootstrapServers = bootstrapServers,
                 GroupId = g.Group,
                 EnableAutoCommit = false,
-            }).Build(),
+            }).SetLogHandler((client, message) => log?.Write(client, message)).Build(),
             g.Topics.SelectMany(t => Enumerable.Range(0, EventTopics.Find(t)!.Partitions).Select(p => new TopicPartition(t, p))).ToList()))];
 
     public const string ModerationGroup = $"quikapp-{FleetWorkers.Moderation}";

@@ -7,7 +7,7 @@ using QuikApp.Workers.Shared.Events;
 namespace QuikApp.Workers.Fleet.Observation;
 
 /// <summary>Reads whole topics of the run's cluster (no group, from the beginning to the current end): dead letters and derived events.</summary>
-internal sealed class TopicReader(string bootstrapServers)
+internal sealed class TopicReader(string bootstrapServers, KafkaClientLog? log = null)
 {
     /// <summary>Dead-letter topics of every consumed topic.</summary>
     public static IReadOnlyList<string> DeadLetterTopics { get; } =
@@ -105,7 +105,7 @@ internal sealed class TopicReader(string bootstrapServers)
         GroupId = $"fleet-reader-{Guid.NewGuid():N}",
         EnableAutoCommit = false,
         EnablePartitionEof = false,
-    }).Build();
+    }).SetLogHandler((client, message) => log?.Write(client, message)).Build();
 
     private static string? Header(ConsumeResult<byte[], byte[]> record, string name) =>
         record.Message.Headers?.TryGetLastBytes(name, out var value) == true ? Encoding.UTF8.GetString(value) : null;

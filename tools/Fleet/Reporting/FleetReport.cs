@@ -14,7 +14,8 @@ internal sealed record FleetReport(
     MemorySummary Memory,
     IReadOnlyList<RuleResult> Conservation,
     AnalyticsSummary Analytics,
-    BenchSummary? Bench = null)
+    BenchSummary? Bench = null,
+    ChaosSummary? Chaos = null)
 {
     public bool Passed => Conservation.All(rule => rule.Passed);
 
@@ -124,3 +125,12 @@ internal sealed record BenchSummary(
     double PeakRssMiB,
     string ClamdVersion,
     string? VipsVersion);
+
+/// <summary>A chaos scenario's part of its run's report: what was broken and when, and the at-least-once copies it caused.</summary>
+/// <param name="Faults">Each fault injected or healed, at seconds since the workers started.</param>
+/// <param name="DerivedCopies">Derived events (moderation.flagged, file.scanned, file.processed) published again with the same id.</param>
+/// <param name="DeadLetterCopies">Malformed records dead-lettered more than once.</param>
+internal sealed record ChaosSummary(string Scenario, string Description, IReadOnlyList<InjectedFault> Faults, int DerivedCopies, int DeadLetterCopies);
+
+/// <summary>One step of a scenario's timeline.</summary>
+internal sealed record InjectedFault(double AtSeconds, string What);

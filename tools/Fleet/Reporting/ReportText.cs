@@ -69,6 +69,13 @@ internal static class ReportText
             lines.AddRange(BenchLines(bench));
         }
 
+        if (report.Chaos is { } chaos)
+        {
+            lines.Add($"chaos        {chaos.Scenario}: {chaos.Description}");
+            lines.AddRange(chaos.Faults.Select(f => F($"             +{f.AtSeconds,5:N1} s  {f.What}")));
+            lines.Add(F($"             at-least-once copies: {chaos.DerivedCopies} derived events, {chaos.DeadLetterCopies} dead letters (allowed: consumers dedupe by eventId)"));
+        }
+
         lines.Add("conservation");
         var width = report.Conservation.Select(r => r.Name.Length).DefaultIfEmpty(0).Max();
         foreach (var rule in report.Conservation)

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using QuikApp.Workers.Fleet.Bench;
+using QuikApp.Workers.Fleet.Chaos;
 using QuikApp.Workers.Fleet.CommandLine;
 using QuikApp.Workers.Fleet.Conservation;
 using QuikApp.Workers.Fleet.Driving;
 using QuikApp.Workers.Fleet.Faults;
 using QuikApp.Workers.Fleet.Hosting;
+using QuikApp.Workers.Fleet.Hosting.Remote;
 using QuikApp.Workers.Fleet.Observation;
 using QuikApp.Workers.Fleet.Progress;
 using QuikApp.Workers.Fleet.Reporting;
@@ -33,11 +35,8 @@ internal sealed class FleetRun(FleetOptions options, FleetOutput output, string?
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>What a fault-injecting run adds to each worker's services (the chaos verb's seam); null for demo and bench.</summary>
-    public Action<string, IServiceCollection>? ConfigureWorker { get; init; }
-
-    /// <summary>Called once the workers run and before the workload is produced: the chaos verb starts its faults here.</summary>
-    public Func<FleetFaults, CancellationToken, Task>? OnStarted { get; init; }
+    /// <summary>A chaos scenario to play against this run (the <c>chaos</c> verb); null for demo and bench.</summary>
+    public ChaosScenarioRun? Chaos { get; init; }
 
     public async Task<FleetRunOutcome> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -45,12 +44,6 @@ internal sealed class FleetRun(FleetOptions options, FleetOutput output, string?
         {
             output.Line(NoMongoNotice);
             output.Line("(set MONGODB_URL to a MongoDB replica set to keep them there and run the analytics jobs too)");
-        }
-
-        if (options.Processes && mongoUrl is null)
-        {
-            output.Line("error: --processes needs MONGODB_URL: workers in separate processes cannot share one process's in-memory stores (docs/fleet.md)");
-            return new FleetRunOutcome(UsageError, null);
         }
 
         var verb = options.Verb.ToString().ToLowerInvariant();
@@ -76,7 +69,7 @@ internal sealed class FleetRun(FleetOptions options, FleetOutput output, string?
         {
             output.Line(string.Create(CultureInfo.InvariantCulture,
                 $"stack: embedded Kafka ({FleetStack.Brokers} brokers at {stack.Kafka.BootstrapServers}, {EventTopics.All.Count * 2} topics) · clamd on 127.0.0.1:{stack.Clamd.Port} (test signatures) · storage {stack.StorageRoot}"));
-            output.Line($"logs: {logs.Path}");
+            output.Line($"logs: {logs.Path}" + (options.Processes ? $" (each worker process: {Path.Join(runDirectory, "logs")}/<worker>.log)" : ""));
             FleetReport report;
             try
             {
@@ -118,23 +111,27 @@ internal sealed class FleetRun(FleetOptions options, FleetOutput output, string?
         var stores = mongoUrl is null ? new InMemoryFleetStores() : null;
         var environment = stack.Environment(mongoUrl);
         await using var mongo = mongoUrl is null ? null : FleetMongo.Connect(mongoUrl);
+        // Workers in child processes without MongoDB reach this process's stores over loopback: the state outlives them.
+        await using var served = options.Processes && stores is not null
+            ? await RemoteStoreServer.StartAsync(stores, [FleetWorkers.Moderation, FleetWorkers.Files], cancellationToken)
+            : null;
         await using IWorkerFleet fleet = options.Processes
-            ? new ProcessFleet(environment, runDirectory)
-            : new InProcessFleet(environment, runDirectory, stores, ConfigureWorker);
+            ? new ProcessFleet(environment, runDirectory, served?.Address)
+            : new InProcessFleet(environment, runDirectory, stores, Chaos is null ? null : (worker, services) => Chaos.ConfigureWorker(worker, services, environment));
         await fleet.StartAsync(cancellationToken);
-        output.Line($"workers: {string.Join(", ", fleet.Workers)} {fleet.Description}");
+        output.Line($"workers: {string.Join(", ", fleet.Workers)} {fleet.Description}" + (served is null ? "" : $" · stores served to them at {served.Address}"));
 
         IUpstreamServices upstream = stores is not null ? new InMemoryUpstreamServices(stores, stack.StorageRoot) : new MongoUpstreamServices(mongo!.Catalog, stack.StorageRoot);
         IEffectSource effects = stores is not null ? new InMemoryEffectSource(stores) : new MongoEffectSource(mongo!.Catalog, [.. workload.Workspaces.Select(w => w.Id)]);
         var samples = new FileSamples(FleetStack.ClamdStreamMaxLength + 1);
-        using var producer = new WorkloadProducer(stack.Kafka.BootstrapServers, upstream, samples);
-        using var lag = new ConsumerLag(stack.Kafka.BootstrapServers);
-        var topics = new TopicReader(stack.Kafka.BootstrapServers);
+        using var kafkaLog = new KafkaClientLog(Path.Join(runDirectory, "kafka-clients.log"));
+        using var producer = new WorkloadProducer(stack.Kafka.BootstrapServers, upstream, samples, kafkaLog);
+        using var lag = new ConsumerLag(stack.Kafka.BootstrapServers, kafkaLog);
+        var topics = new TopicReader(stack.Kafka.BootstrapServers, kafkaLog);
 
-        if (OnStarted is { } started)
-        {
-            await started(new FleetFaults(stack, fleet, stores), cancellationToken);
-        }
+        // A chaos scenario's timeline runs beside the workload from here; the run waits for it (every fault healed)
+        // before its last wait for the effects.
+        var faults = Chaos?.RunAsync(new FleetFaults(stack, fleet, stores), cancellationToken) ?? Task.CompletedTask;
 
         var timedOut = false;
         var view = output.Interactive && !options.Plain && output.Console is { } console
@@ -165,6 +162,7 @@ internal sealed class FleetRun(FleetOptions options, FleetOutput output, string?
                 // Users delete files they have seen: the deletions go once the uploads have their outcome.
                 await monitor.WaitAsync(m => m.Counts.FilesSettled >= expected.Files.Count, deadline.Token);
                 await producer.ProduceAsync(workload.Events.Where(IsFileDeletion), new ProducerPacing(null, long.MaxValue, _ => Task.FromResult(0L)), deadline.Token);
+                await faults.WaitAsync(deadline.Token);
                 await monitor.WaitAsync(m => m.Lag == 0 && m.DeadLetters >= expected.Malformed && producer.Log.Acknowledged >= workload.Events.Count, deadline.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -177,6 +175,8 @@ internal sealed class FleetRun(FleetOptions options, FleetOutput output, string?
                 await monitor.StopAsync(watcher);
             }
         });
+
+        await faults; // a timed-out run still heals what its scenario broke before the workers stop
 
         // Whatever a straggling redelivery would add shows in this second.
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
@@ -191,13 +191,18 @@ internal sealed class FleetRun(FleetOptions options, FleetOutput output, string?
         await fleet.StopAsync(CancellationToken.None);
 
         var malformed = workload.Malformed.Select(m => producer.Log.Record(m.Sequence)?.Position).OfType<TopicPosition>().ToList();
-        var rules = ConservationChecker.Check(expected, malformed, observed);
+        var rules = ConservationChecker.Check(expected, malformed, observed, copiesAllowed: Chaos is not null);
         var run = new RunSummary(options.Verb.ToString().ToLowerInvariant(), options.Command, options.Seed, options.Messages, options.Files,
             mongoUrl is null ? "in-memory stores (no MongoDB)" : "MongoDB", fleet.Description, MachineInfo.Describe(), startedAt, clock.Elapsed.TotalSeconds,
             runDirectory, timedOut);
         var inputs = new ReportInputs(run, workload, observed, producer.Log, rules, replyPairs,
             new MemorySummary(memory.Values.Sum(), memory), analytics);
         var report = FleetReportBuilder.Build(inputs);
+        if (Chaos is not null)
+        {
+            return report with { Chaos = Chaos.Summary(ConservationChecker.Copies(observed)) };
+        }
+
         if (options.Verb != FleetVerb.Bench)
         {
             return report;

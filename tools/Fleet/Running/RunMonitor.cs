@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using QuikApp.Workers.Fleet.Conservation;
 using QuikApp.Workers.Fleet.Driving;
 using QuikApp.Workers.Fleet.Observation;
@@ -85,14 +86,28 @@ internal sealed class RunMonitor(
         Counts = await effects.CountAsync(cancellationToken);
         if (everything || _polls++ % 4 == 0)
         {
-            // Blocking Kafka calls: off the caller's thread.
-            var (byGroup, deadLetters) = await Task.Run(() => (lag.Measure(), topics.Count(TopicReader.DeadLetterTopics)), cancellationToken);
+            // Blocking Kafka calls: off the caller's thread. While brokers are down (chaos) a reading can fail: the
+            // last one stands, and no wait ends on it.
+            IReadOnlyDictionary<string, (long Lag, long Committed)> byGroup;
+            long deadLetters;
+            try
+            {
+                (byGroup, deadLetters) = await Task.Run(() => (lag.Measure(), topics.Count(TopicReader.DeadLetterTopics)), cancellationToken);
+            }
+            catch (KafkaException) when (!everything)
+            {
+                report(Snapshot());
+                return;
+            }
+
             LagByGroup = byGroup.ToDictionary(g => g.Key, g => g.Value.Lag);
             (Lag, Committed, DeadLetters) = (byGroup.Values.Sum(g => g.Lag), byGroup.Values.Sum(g => g.Committed), deadLetters);
             Interlocked.Increment(ref _lagReadings);
         }
 
-        report(new ProgressSnapshot(production.HandedOver, workload.Events.Count, Committed, Counts.MessagesScored, expected.Messages.Count,
-            Counts.FilesSettled, expected.Files.Count, DeadLetters, expected.Malformed));
+        report(Snapshot());
     }
+
+    private ProgressSnapshot Snapshot() => new(production.HandedOver, workload.Events.Count, Committed, Counts.MessagesScored, expected.Messages.Count,
+        Counts.FilesSettled, expected.Files.Count, DeadLetters, expected.Malformed);
 }

@@ -561,16 +561,7 @@ public sealed partial class ConsumerEngine<TEvent> : IAsyncDisposable, IPartitio
     }
 
     private void OnLog(LogMessage message)
-    {
-        var level = message.Level switch
-        {
-            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
-            SyslogLevel.Warning => LogLevel.Warning,
-            SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Debug,
-            _ => LogLevel.Trace,
-        };
-        LogLibrdkafka(level, message.Facility, message.Message);
-    }
+        => LogLibrdkafka(LibrdkafkaLogLevels.Of(message.Level), message.Facility, message.Message);
 
     private IEnumerable<PartitionGauge> ReadGauges()
     {

@@ -18,6 +18,8 @@ public sealed partial class RecordProducer : IDisposable
         _logger = logger;
         _producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => LogProducerError(error.Code, error.Reason, error.IsFatal))
+            // librdkafka's own log lines (connection losses and the like) go through the host's logging, not stderr.
+            .SetLogHandler((_, message) => OnLog(message))
             .Build();
     }
 
@@ -59,6 +61,12 @@ public sealed partial class RecordProducer : IDisposable
             _producer.Dispose();
         }
     }
+
+    private void OnLog(LogMessage message)
+        => LogLibrdkafka(LibrdkafkaLogLevels.Of(message.Level), message.Facility, message.Message);
+
+    [LoggerMessage(Message = "librdkafka producer {Facility}: {Message}")]
+    private partial void LogLibrdkafka(LogLevel level, string facility, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Producer error {ErrorCode} (fatal: {IsFatal}): {Reason}")]
     private partial void LogProducerError(ErrorCode errorCode, string reason, bool isFatal);
