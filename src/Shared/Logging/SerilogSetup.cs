@@ -17,7 +17,8 @@ namespace QuikApp.Workers.Shared.Logging;
 public static class SerilogSetup
 {
     public static IServiceCollection AddQuikAppLogging(this IServiceCollection services, IConfiguration configuration, string workerName) =>
-        services.AddSerilog((provider, logger) => Configure(logger, configuration, workerName));
+        // Each host keeps its own logger (not the static Log.Logger): hosts sharing a process (the fleet tool, tests) keep their names.
+        services.AddSerilog((provider, logger) => Configure(logger, configuration, workerName), preserveStaticLogger: true);
 
     /// <summary>The logger configuration on its own, for tools that log the same way without a host.</summary>
     public static LoggerConfiguration Configure(LoggerConfiguration logger, IConfiguration configuration, string workerName)
