@@ -61,6 +61,8 @@ public sealed class FleetArgumentsTests
         Assert.StartsWith("unknown scenario 'meteor' (there are: broker-down, all-brokers-down, request-errors, worker-killed", refused, StringComparison.Ordinal);
         Assert.Null(demo);
         Assert.Equal("unknown option '--scenario'", notForDemo);
+        Assert.Null(FleetArguments.Parse(["chaos", "--processes"], out var processes));
+        Assert.Equal("chaos has no --processes: each scenario says where its workers run", processes);
     }
 
     [Theory]

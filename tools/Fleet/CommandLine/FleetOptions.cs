@@ -101,6 +101,7 @@ internal static class FleetArguments
                     "--rate" => options with { Rate = NonNegative(name, Next()) is var rate and > 0 ? rate : null },
                     "--max-backlog" => options with { MaxBacklog = Math.Max(1, NonNegative(name, Next())) },
                     "--json" => options with { JsonPath = Next() },
+                    "--processes" when options.Verb == FleetVerb.Chaos => throw new FormatException("chaos has no --processes: each scenario says where its workers run"),
                     "--processes" => options with { Processes = true },
                     "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Math.Max(1, NonNegative(name, Next()))) },
                     "--plain" => options with { Plain = true },

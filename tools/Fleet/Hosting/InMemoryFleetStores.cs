@@ -37,29 +37,34 @@ internal sealed class InMemoryFleetStores : IFleetStores
 
     public InMemoryFileDocumentStore Files { get; } = new();
 
+    // Each worker's store interfaces and which of this run's stores serves each.
+    private static readonly Dictionary<string, (Type Contract, Func<InMemoryFleetStores, object> Store)[]> Table = new(StringComparer.Ordinal)
+    {
+        [FleetWorkers.Moderation] =
+        [
+            (typeof(IAutoModerationResultStore), s => s.Results),
+            // auto_mod_results is one collection: the smart-reply observer reads what the handler wrote.
+            (typeof(IModerationActions), s => s.Results),
+            (typeof(IModerationPolicyStore), s => s.Policies),
+            (typeof(IMessageHistory), s => s.History),
+            (typeof(ISmartReplyPairStore), s => s.ReplyPairs),
+            (typeof(ISmartReplySnapshotStore), s => s.ReplySnapshots),
+            (typeof(IModerationReportStore), s => s.Reports),
+            (typeof(IMessageContentStore), s => s.MessageContents),
+            (typeof(ITrainingSetStore), s => s.TrainingSets),
+            (typeof(IModelRegistry), s => s.Models),
+            (typeof(IModelFileStore), s => s.ModelFiles),
+        ],
+        [FleetWorkers.Files] = [(typeof(IFileDocumentStore), s => s.Files)],
+    };
+
+    /// <summary>The store interfaces of <paramref name="worker"/> that a run without MongoDB provides.</summary>
+    public static IReadOnlyList<Type> Contracts(string worker) => [.. Entries(worker).Select(e => e.Contract)];
+
     /// <summary>The store each of <paramref name="worker"/>'s store interfaces resolves to in this run.</summary>
     /// <remarks>One table for both ways of using them: in this process (<see cref="ReplaceStores"/>) and over loopback
     /// HTTP for workers in child processes (<see cref="Remote.RemoteStoreServer"/>, <see cref="Remote.RemoteFleetStores"/>).</remarks>
-    public IReadOnlyList<(Type Contract, object Store)> For(string worker) => worker switch
-    {
-        FleetWorkers.Moderation =>
-        [
-            (typeof(IAutoModerationResultStore), Results),
-            // auto_mod_results is one collection: the smart-reply observer reads what the handler wrote.
-            (typeof(IModerationActions), Results),
-            (typeof(IModerationPolicyStore), Policies),
-            (typeof(IMessageHistory), History),
-            (typeof(ISmartReplyPairStore), ReplyPairs),
-            (typeof(ISmartReplySnapshotStore), ReplySnapshots),
-            (typeof(IModerationReportStore), Reports),
-            (typeof(IMessageContentStore), MessageContents),
-            (typeof(ITrainingSetStore), TrainingSets),
-            (typeof(IModelRegistry), Models),
-            (typeof(IModelFileStore), ModelFiles),
-        ],
-        FleetWorkers.Files => [(typeof(IFileDocumentStore), Files)],
-        _ => throw new ArgumentException($"the {worker} worker needs MongoDB: it has no in-memory stores", nameof(worker)),
-    };
+    public IReadOnlyList<(Type Contract, object Store)> For(string worker) => [.. Entries(worker).Select(e => (e.Contract, e.Store(this)))];
 
     /// <summary>Puts this run's stores in place of the worker's MongoDB ones (nothing the worker resolves may reach for MongoDB).</summary>
     public void ReplaceStores(string worker, IServiceCollection services)
@@ -70,4 +75,9 @@ internal sealed class InMemoryFleetStores : IFleetStores
             services.Replace(ServiceDescriptor.Singleton(contract, store));
         }
     }
+
+    private static (Type Contract, Func<InMemoryFleetStores, object> Store)[] Entries(string worker) =>
+        Table.TryGetValue(worker, out var entries)
+            ? entries
+            : throw new ArgumentException($"the {worker} worker needs MongoDB: it has no in-memory stores", nameof(worker));
 }

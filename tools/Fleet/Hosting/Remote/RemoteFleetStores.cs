@@ -16,7 +16,7 @@ internal sealed class RemoteFleetStores(Uri address) : IFleetStores, IDisposable
     public void ReplaceStores(string worker, IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        foreach (var (contract, _) in new InMemoryFleetStores().For(worker))
+        foreach (var contract in InMemoryFleetStores.Contracts(worker))
         {
             services.Replace(ServiceDescriptor.Singleton(contract, RemoteStoreProxy.Create(contract, _http)));
         }

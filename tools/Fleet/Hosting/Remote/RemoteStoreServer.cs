@@ -63,7 +63,7 @@ internal sealed class RemoteStoreServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task InvokeAsync(HttpContext context, object store, MethodInfo method, DefaultFailureClassifier classifier)
+    private static async Task<object?[]> ReadArgumentsAsync(HttpContext context, MethodInfo method)
     {
         var parameters = method.GetParameters();
         using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
@@ -77,9 +77,15 @@ internal sealed class RemoteStoreServer : IAsyncDisposable
                 : values[next++].Deserialize(parameters[i].ParameterType, StoreWire.Json);
         }
 
+        return arguments;
+    }
+
+    private static async Task InvokeAsync(HttpContext context, object store, MethodInfo method, DefaultFailureClassifier classifier)
+    {
         object? result;
         try
         {
+            var arguments = await ReadArgumentsAsync(context, method).ConfigureAwait(false);
             var task = (Task)method.Invoke(store, arguments)!;
             await task.ConfigureAwait(false);
             result = method.ReturnType.IsGenericType ? method.ReturnType.GetProperty(nameof(Task<int>.Result))!.GetValue(task) : null;
