@@ -9,6 +9,10 @@ public static class UtcDays
     /// <summary>The UTC midnight starting the day that contains <paramref name="instant"/> (treated as UTC whatever its Kind says).</summary>
     public static DateTime StartOf(DateTime instant) => DateTime.SpecifyKind(AsUtc(instant).Date, DateTimeKind.Utc);
 
+    /// <summary>The end of a window reaching <paramref name="instant"/> in whole days: the instant itself when it is a UTC midnight, else the next one.</summary>
+    public static DateTime EndOf(DateTimeOffset instant) =>
+        StartOf(instant) is var start && start == instant.UtcDateTime ? start : start.AddDays(1);
+
     /// <summary>
     /// <paramref name="instant"/> cut to whole milliseconds, in UTC: what a BSON date can hold. Comparisons between a time
     /// the job keeps in memory and the same time read back from MongoDB only hold at this precision.

@@ -99,10 +99,7 @@ public sealed partial class DailyMessageStatsJob(
     public static DayRange BackfillDays(DateTimeOffset from, DateTimeOffset? to, DateTime now)
     {
         var start = UtcDays.StartOf(from);
-        var end = to is { } until
-            ? (UtcDays.StartOf(until) == until.UtcDateTime ? until.UtcDateTime : UtcDays.StartOf(until).AddDays(1))
-            : UtcDays.StartOf(now).AddDays(1);
-        return new DayRange(start, DateTime.SpecifyKind(end, DateTimeKind.Utc));
+        return new DayRange(start, to is { } until ? UtcDays.EndOf(until) : UtcDays.StartOf(now).AddDays(1));
     }
 
     private async Task RecomputeAsync(

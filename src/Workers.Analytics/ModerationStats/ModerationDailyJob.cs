@@ -84,8 +84,7 @@ public sealed partial class ModerationDailyJob(
         if (!requested.IsEmpty)
         {
             var start = requested.From is { } from ? UtcDays.StartOf(from) : recent;
-            var end = requested.To is { } to ? (UtcDays.StartOf(to) == to.UtcDateTime ? to.UtcDateTime : UtcDays.StartOf(to).AddDays(1)) : tomorrow;
-            return new DayRange(start, DateTime.SpecifyKind(end, DateTimeKind.Utc));
+            return new DayRange(start, requested.To is { } to ? UtcDays.EndOf(to) : tomorrow);
         }
 
         var since = watermark is { } last ? UtcDays.StartOf(UtcDays.AsUtc(last) - overlap) : recent;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using QuikApp.Workers.Fleet.CommandLine;
 using QuikApp.Workers.Fleet.Progress;
 using QuikApp.Workers.Fleet.Reporting;
@@ -48,13 +47,6 @@ internal sealed class ChaosRunner(FleetOptions options, FleetOutput output, stri
     public const string Passed = "PASS";
     public const string Failed = "FAIL";
     public const string Skipped = "SKIPPED";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
-    };
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -107,12 +99,12 @@ internal sealed class ChaosRunner(FleetOptions options, FleetOutput output, stri
         }
 
         var json = options.JsonPath ?? Path.Join(directory, "chaos.json");
-        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, Json), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, ReportText.Json), cancellationToken).ConfigureAwait(false);
         output.Line($"report: {Path.GetFullPath(json)} (each scenario's full report and output beside it, in {directory})");
         return results.Any(r => r.ExitCode == FleetRun.EnvironmentError) ? FleetRun.EnvironmentError : report.Passed ? 0 : 1;
     }
 
-    public static ChaosReport? FromJson(string json) => JsonSerializer.Deserialize<ChaosReport>(json, Json);
+    public static ChaosReport? FromJson(string json) => JsonSerializer.Deserialize<ChaosReport>(json, ReportText.Json);
 
     /// <summary>The table printed at the end: scenario → result.</summary>
     public static IReadOnlyList<string> Table(ChaosReport report)

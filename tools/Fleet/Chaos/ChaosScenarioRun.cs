@@ -16,8 +16,6 @@ internal sealed class ChaosScenarioRun(ChaosScenario scenario)
     private readonly Stopwatch _clock = new();
     private readonly Dictionary<string, FaultableObjectStore> _storage = new(StringComparer.Ordinal);
 
-    public ChaosScenario Scenario => scenario;
-
     /// <summary>A step of the timeline threw (the fault could not be injected or healed).</summary>
     public bool TimelineFailed { get; private set; }
 

@@ -74,35 +74,30 @@ internal static class ChaosScenarios
     private static (string, Func<IReadOnlyDictionary<string, int>, bool>) RetriesFelt =>
         ("handler failures retried with the partition paused", e => e.Count(ChaosEvidence.Retrying) > 0);
 
-    private static async Task BrokerDownAsync(ChaosContext context, CancellationToken cancellationToken)
-    {
-        const int broker = 2;
-        var kafka = context.Faults.Kafka;
-        await context.At(FaultStart, cancellationToken).ConfigureAwait(false);
-        kafka.SetBrokerDown(broker);
-        context.Record($"broker {broker} down");
-        await context.At(FaultStart + Outage, CancellationToken.None).ConfigureAwait(false);
-        kafka.SetBrokerUp(broker);
-        context.Record($"broker {broker} up");
-    }
+    private static Task BrokerDownAsync(ChaosContext context, CancellationToken cancellationToken) =>
+        BrokersDownAsync(context, [2], cancellationToken);
 
-    private static async Task AllBrokersDownAsync(ChaosContext context, CancellationToken cancellationToken)
+    private static Task AllBrokersDownAsync(ChaosContext context, CancellationToken cancellationToken) =>
+        BrokersDownAsync(context, [.. Enumerable.Range(1, context.Faults.Kafka.BrokerCount)], cancellationToken);
+
+    private static async Task BrokersDownAsync(ChaosContext context, int[] brokers, CancellationToken cancellationToken)
     {
         var kafka = context.Faults.Kafka;
+        var which = brokers.Length == 1 ? $"broker {brokers[0]}" : $"brokers {brokers[0]}–{brokers[^1]}";
         await context.At(FaultStart, cancellationToken).ConfigureAwait(false);
-        for (var id = 1; id <= kafka.BrokerCount; id++)
+        foreach (var broker in brokers)
         {
-            kafka.SetBrokerDown(id);
+            kafka.SetBrokerDown(broker);
         }
 
-        context.Record($"brokers 1–{kafka.BrokerCount} down");
+        context.Record($"{which} down");
         await context.At(FaultStart + Outage, CancellationToken.None).ConfigureAwait(false);
-        for (var id = 1; id <= kafka.BrokerCount; id++)
+        foreach (var broker in brokers)
         {
-            kafka.SetBrokerUp(id);
+            kafka.SetBrokerUp(broker);
         }
 
-        context.Record($"brokers 1–{kafka.BrokerCount} up");
+        context.Record($"{which} up");
     }
 
     private static async Task RequestErrorsAsync(ChaosContext context, CancellationToken cancellationToken)

@@ -15,9 +15,6 @@ internal sealed class InProcessFleet(FleetEnvironment environment, string runDir
 
     public IReadOnlyList<string> Workers { get; } = environment.HasMongo ? FleetWorkers.All : [FleetWorkers.Moderation, FleetWorkers.Files];
 
-    /// <summary>The running hosts by worker, e.g. to resolve a worker's services (the chaos seam uses them).</summary>
-    public IReadOnlyDictionary<string, WebApplication> Hosts => Workers.Zip(_hosts).ToDictionary(p => p.First, p => p.Second);
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var worker in Workers)

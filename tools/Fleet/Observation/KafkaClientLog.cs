@@ -11,8 +11,6 @@ internal sealed class KafkaClientLog(string path) : IDisposable
 {
     private readonly StreamWriter _writer = new(path, append: true) { AutoFlush = true };
 
-    public string Path => path;
-
     public void Write(IClient client, LogMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -10,7 +10,8 @@ internal static class ReportText
     public const string Pass = "PASS";
     public const string Fail = "FAIL";
 
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>How the fleet's reports are written as JSON (the demo's and bench's, and chaos's summary).</summary>
+    public static JsonSerializerOptions Json { get; } = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
