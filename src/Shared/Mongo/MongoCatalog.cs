@@ -9,6 +9,14 @@ namespace QuikApp.Workers.Shared.Mongo;
 /// Names are also constants (<see cref="Collections"/>) because pipelines refer to collections by name
 /// (<c>$lookup: { from: "users" }</c>). Database names are configurable (<see cref="MongoOptions"/>), collection names are not:
 /// they are shared with the upstream services.
+/// <para>
+/// <b>Read preference is decided here, once: the primary.</b> Every read a worker makes feeds a write or a
+/// watermark (a lease, an upsert guard, an incremental scan, a GridFS existence check before a delete), and a
+/// secondary may lag without bound, so a read there can miss the worker's own last write or a write the watermark
+/// has already passed. Every handle this catalog gives out (databases, collections, buckets) reads from the primary,
+/// whatever the client's or the URL's default is. Stores take their handles from the catalog and set no read
+/// preference of their own (a test holds the sources to that); docs/mongodb.md, "Read preference", is the table.
+/// </para>
 /// </remarks>
 public sealed class MongoCatalog
 {
@@ -139,19 +147,24 @@ public sealed class MongoCatalog
     /// <summary>The configured name of <paramref name="database"/>.</summary>
     public string DatabaseName(QuikAppDatabase database) => _options.DatabaseName(database);
 
-    /// <summary>The database handle (no I/O: the driver connects on first operation).</summary>
-    public IMongoDatabase Database(QuikAppDatabase database) => _client.GetDatabase(DatabaseName(database));
+    /// <summary>The read preference of every handle the catalog gives out (see the remarks).</summary>
+    public static ReadPreference Reads { get; } = ReadPreference.Primary;
 
-    /// <summary>A typed collection in one of QuikApp's databases.</summary>
+    /// <summary>The database handle, reading from the primary (no I/O: the driver connects on first operation).</summary>
+    /// <remarks>Commands take their read preference as an argument: pass <see cref="Reads"/> (the driver's default for commands is the primary too).</remarks>
+    public IMongoDatabase Database(QuikAppDatabase database) =>
+        _client.GetDatabase(DatabaseName(database)).WithReadPreference(Reads);
+
+    /// <summary>A typed collection in one of QuikApp's databases, reading from the primary.</summary>
     public IMongoCollection<TDocument> Collection<TDocument>(QuikAppDatabase database, string collectionName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(collectionName);
         return Database(database).GetCollection<TDocument>(collectionName);
     }
 
-    /// <summary>The GridFS bucket the file-service stores file bodies in.</summary>
+    /// <summary>The GridFS bucket the file-service stores file bodies in, reading from the primary.</summary>
     public IGridFSBucket FilesBucket() =>
-        new GridFSBucket(Database(QuikAppDatabase.Files), new GridFSBucketOptions { BucketName = GridFsBuckets.Files });
+        new GridFSBucket(Database(QuikAppDatabase.Files), new GridFSBucketOptions { BucketName = GridFsBuckets.Files, ReadPreference = Reads });
 
     /// <summary>
     /// A GridFS bucket in the files database by name (<c>&lt;name&gt;.files</c>, <c>&lt;name&gt;.chunks</c>), accepting ids of any
@@ -163,15 +176,16 @@ public sealed class MongoCatalog
         ArgumentException.ThrowIfNullOrWhiteSpace(bucketName);
         return new GridFSBucket<BsonValue>(
             Database(QuikAppDatabase.Files),
-            new GridFSBucketOptions { BucketName = bucketName, ReadPreference = ReadPreference.Primary });
+            new GridFSBucketOptions { BucketName = bucketName, ReadPreference = Reads });
     }
 
     /// <summary>
-    /// The GridFS bucket holding trained model zips. Ids are strings (the model's registry id), so a model's file is
-    /// found, and its upload skipped, by content hash.
+    /// The GridFS bucket holding trained model zips, reading from the primary (an existence check there guards a
+    /// delete). Ids are strings (the model's registry id), so a model's file is found, and its upload skipped, by
+    /// content hash.
     /// </summary>
     public IGridFSBucket<string> ModelsBucket() =>
-        new GridFSBucket<string>(Database(QuikAppDatabase.Ml), new GridFSBucketOptions { BucketName = GridFsBuckets.Models });
+        new GridFSBucket<string>(Database(QuikAppDatabase.Ml), new GridFSBucketOptions { BucketName = GridFsBuckets.Models, ReadPreference = Reads });
 }
 
 /// <summary>A collection identified by its database role and name.</summary>

@@ -7,19 +7,16 @@ namespace QuikApp.Workers.Shared.Mongo;
 /// <summary>Builds the one <see cref="MongoClientSettings"/> and <see cref="IMongoClient"/> a worker process uses.</summary>
 /// <remarks>
 /// Defaults are the seed's client settings: w=majority with journal=true (an offset is committed only once its
-/// effect is durable), readPreference from <see cref="MongoOptions.ReadPreference"/>, pool 5..20, a 10 s
+/// effect is durable), readPreference primary (every read the fleet makes feeds a write or a watermark; the catalog
+/// binds every handle to the primary as well, so a readPreference in the URL changes nothing), pool 5..20, a 10 s
 /// server-selection budget, and appName "quikapp-workers/&lt;worker&gt;" so operators can tell the workers apart in
 /// currentOp and the server log. <b>A setting the connection string states explicitly wins</b> (w, journal,
-/// readPreference, maxPoolSize, minPoolSize, serverSelectionTimeoutMS, appName): the URL is what an operator
+/// maxPoolSize, minPoolSize, serverSelectionTimeoutMS, appName): the URL is what an operator
 /// changes per environment, the options are our defaults.
 /// </remarks>
 public static class MongoClientFactory
 {
     public const string ApplicationNamePrefix = "quikapp-workers/";
-
-    /// <summary>The driver's read preference mode names, as the connection string spells them.</summary>
-    public static IReadOnlyList<string> ReadPreferenceModeNames { get; } =
-        ["primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest"];
 
     /// <summary>The application name a worker reports to MongoDB: "quikapp-workers/&lt;worker&gt;".</summary>
     public static string ApplicationNameFor(string workerName)
@@ -28,17 +25,9 @@ public static class MongoClientFactory
         return ApplicationNamePrefix + workerName;
     }
 
-    /// <summary>Parses a read preference mode name (case-insensitive); numbers are refused.</summary>
-    public static bool TryParseReadPreferenceMode(string? value, out ReadPreferenceMode mode)
-    {
-        mode = default;
-        var match = ReadPreferenceModeNames.FirstOrDefault(name => string.Equals(name, value?.Trim(), StringComparison.OrdinalIgnoreCase));
-        return match is not null && Enum.TryParse(match, ignoreCase: true, out mode);
-    }
-
     /// <summary>Builds the client settings: the URL's own settings, plus QuikApp's defaults for whatever the URL leaves out.</summary>
     /// <exception cref="MongoConfigurationException">The connection string cannot be parsed.</exception>
-    /// <exception cref="ArgumentException">A value is out of range, or <see cref="MongoOptions.ReadPreference"/> is not a mode.</exception>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
     public static MongoClientSettings CreateSettings(MongoOptions options, string applicationName)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -65,17 +54,8 @@ public static class MongoClientFactory
 
         settings.WriteConcern = writeConcern;
 
-        if (explicitInUrl.ReadPreference is null)
-        {
-            if (!TryParseReadPreferenceMode(options.ReadPreference, out var mode))
-            {
-                throw new ArgumentException(
-                    $"Mongo:ReadPreference '{options.ReadPreference}' is not one of {string.Join(", ", ReadPreferenceModeNames)}.",
-                    nameof(options));
-            }
-
-            settings.ReadPreference = new ReadPreference(mode);
-        }
+        // The catalog binds every handle to the primary anyway; this makes the client's own default agree.
+        settings.ReadPreference = ReadPreference.Primary;
 
         if (explicitInUrl.MaxPoolSize is null)
         {

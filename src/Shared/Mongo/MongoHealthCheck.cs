@@ -34,7 +34,7 @@ public sealed class MongoHealthCheck : IHealthCheck
         try
         {
             await _client.GetDatabase("admin")
-                .RunCommandAsync<BsonDocument>(PingCommand, ReadPreference.Primary, timeoutSource.Token)
+                .RunCommandAsync<BsonDocument>(PingCommand, MongoCatalog.Reads, timeoutSource.Token)
                 .ConfigureAwait(false);
             return HealthCheckResult.Healthy("MongoDB answered ping.");
         }

@@ -121,7 +121,7 @@ public sealed partial class MongoIndexBootstrapper
         try
         {
             // Index builds are writes: they must go to the primary whatever the client's read preference is.
-            reply = await database.RunCommandAsync<BsonDocument>(command, ReadPreference.Primary, cancellationToken).ConfigureAwait(false);
+            reply = await database.RunCommandAsync<BsonDocument>(command, MongoCatalog.Reads, cancellationToken).ConfigureAwait(false);
         }
         catch (MongoCommandException ex) when (ex.Code is IndexOptionsConflictCode or IndexKeySpecsConflictCode or IndexAlreadyExistsCode)
         {
@@ -157,7 +157,7 @@ public sealed partial class MongoIndexBootstrapper
     private static async Task<List<BsonDocument>> ListIndexesAsync(IMongoDatabase database, string collection, CancellationToken cancellationToken)
     {
         // listIndexes on the primary: we are comparing against what the createIndexes just saw.
-        var indexes = database.GetCollection<BsonDocument>(collection).WithReadPreference(ReadPreference.Primary).Indexes;
+        var indexes = database.GetCollection<BsonDocument>(collection).Indexes;
         using var cursor = await indexes.ListAsync(cancellationToken).ConfigureAwait(false);
         return await cursor.ToListAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -4,8 +4,9 @@ namespace QuikApp.Workers.Shared.Mongo;
 
 /// <summary>MongoDB connection, pool and database-name settings, bound from the "Mongo" configuration section.</summary>
 /// <remarks>
-/// Defaults follow the seed design (docs/mongodb.md): pool 5..20, secondaryPreferred reads, a 10 s server
-/// selection budget. Anything the connection string sets explicitly wins over these (see <see cref="MongoClientFactory"/>).
+/// Defaults follow the seed design (docs/mongodb.md): pool 5..20, a 10 s server selection budget. There is no read
+/// preference setting: every read the fleet makes feeds a write or a watermark, so <see cref="MongoCatalog"/> binds
+/// every handle to the primary (docs/mongodb.md, "Read preference"). Anything the connection string sets explicitly wins over these (see <see cref="MongoClientFactory"/>).
 /// Data annotations cover presence and ranges; <see cref="MongoOptionsValidator"/> covers what needs parsing.
 /// </remarks>
 public sealed class MongoOptions
@@ -15,9 +16,6 @@ public sealed class MongoOptions
     /// <summary>A mongodb:// or mongodb+srv:// URL. May carry credentials, so it is never logged or echoed.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Mongo:ConnectionString is required (a mongodb:// or mongodb+srv:// URL).")]
     public string ConnectionString { get; set; } = string.Empty;
-
-    /// <summary>Read preference mode used unless the URL sets readPreference: primary, primaryPreferred, secondary, secondaryPreferred or nearest.</summary>
-    public string ReadPreference { get; set; } = "secondaryPreferred";
 
     [Range(1, 10_000, ErrorMessage = "Mongo:MaxPoolSize must be between {1} and {2}.")]
     public int MaxPoolSize { get; set; } = 20;

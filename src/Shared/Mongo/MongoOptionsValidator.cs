@@ -5,7 +5,7 @@ using MongoDB.Driver;
 
 namespace QuikApp.Workers.Shared.Mongo;
 
-/// <summary>Checks the <see cref="MongoOptions"/> that data annotations cannot: URL syntax, read preference, effective pool sizes, database names.</summary>
+/// <summary>Checks the <see cref="MongoOptions"/> that data annotations cannot: URL syntax, effective pool sizes, database names.</summary>
 /// <remarks>Every message names the configuration key and never contains the connection string or its password.</remarks>
 public sealed class MongoOptionsValidator : IValidateOptions<MongoOptions>
 {
@@ -16,14 +16,6 @@ public sealed class MongoOptionsValidator : IValidateOptions<MongoOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-
-        var readPreferenceValid = MongoClientFactory.TryParseReadPreferenceMode(options.ReadPreference, out _);
-        if (!readPreferenceValid)
-        {
-            failures.Add(
-                $"{Key(nameof(MongoOptions.ReadPreference))} '{options.ReadPreference}' is not a read preference mode; " +
-                $"use one of {string.Join(", ", MongoClientFactory.ReadPreferenceModeNames)}.");
-        }
 
         if (options.MinPoolSize > options.MaxPoolSize)
         {
@@ -49,7 +41,7 @@ public sealed class MongoOptionsValidator : IValidateOptions<MongoOptions>
         // Presence is the [Required] attribute's job; only parse what is there.
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            ValidateConnectionString(options, readPreferenceValid, failures);
+            ValidateConnectionString(options, failures);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -70,7 +62,7 @@ public sealed class MongoOptionsValidator : IValidateOptions<MongoOptions>
         return redacted;
     }
 
-    private static void ValidateConnectionString(MongoOptions options, bool readPreferenceValid, List<string> failures)
+    private static void ValidateConnectionString(MongoOptions options, List<string> failures)
     {
         var key = Key(nameof(MongoOptions.ConnectionString));
         var connectionString = options.ConnectionString.Trim();
@@ -86,8 +78,7 @@ public sealed class MongoOptionsValidator : IValidateOptions<MongoOptions>
         MongoClientSettings settings;
         try
         {
-            var effective = readPreferenceValid ? options : CopyWithReadPreference(options, "primary");
-            settings = MongoClientFactory.CreateSettings(effective, "quikapp-workers/validation");
+            settings = MongoClientFactory.CreateSettings(options, "quikapp-workers/validation");
         }
         catch (Exception ex) when (ex is MongoConfigurationException or ArgumentException or FormatException or OverflowException)
         {
@@ -112,15 +103,6 @@ public sealed class MongoOptionsValidator : IValidateOptions<MongoOptions>
             failures.Add($"{Key(setting)} must be a positive time span (for example 00:00:10).");
         }
     }
-
-    private static MongoOptions CopyWithReadPreference(MongoOptions options, string readPreference) => new()
-    {
-        ConnectionString = options.ConnectionString,
-        ReadPreference = readPreference,
-        MaxPoolSize = options.MaxPoolSize,
-        MinPoolSize = options.MinPoolSize,
-        ServerSelectionTimeout = options.ServerSelectionTimeout,
-    };
 
     // The password as written (possibly percent-encoded) and decoded, so neither form can leak.
     private static IEnumerable<string> PasswordForms(string connectionString)

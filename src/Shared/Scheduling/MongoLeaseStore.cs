@@ -24,7 +24,7 @@ public sealed class MongoLeaseStore : ILeaseStore
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         // Reads decide catch-up and explain refusals: read what the primary has, not a lagging secondary.
-        _locks = catalog.Collection<BsonDocument>(options.Value.Database, MongoCatalog.Collections.Locks).WithReadPreference(ReadPreference.Primary);
+        _locks = catalog.Collection<BsonDocument>(options.Value.Database, MongoCatalog.Collections.Locks);
         _time = time;
     }
 

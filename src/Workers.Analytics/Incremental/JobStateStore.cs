@@ -5,10 +5,10 @@ using QuikApp.Workers.Shared.Mongo;
 namespace QuikApp.Workers.Analytics.Incremental;
 
 /// <summary>Reads and saves <see cref="JobState"/> in <c>QuikApp_analytics.job_state</c> (by <c>_id</c>; no other index).</summary>
-/// <remarks>Reads go to the primary: a job must see the watermark its own previous run saved, whatever Mongo:ReadPreference says.</remarks>
+/// <remarks>Reads go to the primary (as every catalog handle does): a job must see the watermark its own previous run saved.</remarks>
 public sealed class JobStateStore(MongoCatalog catalog)
 {
-    private readonly IMongoCollection<BsonDocument> _states = catalog.JobState.WithReadPreference(ReadPreference.Primary);
+    private readonly IMongoCollection<BsonDocument> _states = catalog.JobState;
 
     public async Task<JobState> ReadAsync(string job, CancellationToken cancellationToken)
     {

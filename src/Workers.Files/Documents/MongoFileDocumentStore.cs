@@ -36,7 +36,7 @@ public sealed class MongoFileDocumentStore(MongoCatalog catalog) : IFileDocument
         { "virusScan", 1 }, { "urls.thumbnail", 1 }, { "metadata", 1 }, { "processing", 1 },
     };
 
-    private IMongoCollection<BsonDocument> Files => catalog.Files.WithReadPreference(ReadPreference.Primary);
+    private IMongoCollection<BsonDocument> Files => catalog.Files;
 
     public async Task<IReadOnlyDictionary<Guid, FileDocument>> ReadAsync(IReadOnlyCollection<Guid> fileIds, CancellationToken cancellationToken)
     {

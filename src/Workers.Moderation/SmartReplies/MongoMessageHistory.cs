@@ -39,7 +39,7 @@ public sealed class MongoMessageHistory(MongoCatalog catalog) : IMessageHistory
         },
     };
 
-    private IMongoCollection<BsonDocument> Messages => catalog.Messages.WithReadPreference(ReadPreference.Primary);
+    private IMongoCollection<BsonDocument> Messages => catalog.Messages;
 
     public async Task<IReadOnlyList<ChatMessage>> FindAsync(IReadOnlyCollection<ObjectId> messageIds, CancellationToken cancellationToken)
     {

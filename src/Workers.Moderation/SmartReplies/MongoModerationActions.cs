@@ -29,7 +29,7 @@ public sealed class MongoModerationActions(MongoCatalog catalog) : IModerationAc
         }
 
         var filter = new BsonDocument("messageId", new BsonDocument("$in", new BsonArray(messageIds.Distinct())));
-        var documents = await catalog.AutoModResults.WithReadPreference(ReadPreference.Primary)
+        var documents = await catalog.AutoModResults
             .Find(filter)
             .Project(Projection)
             .ToListAsync(cancellationToken)

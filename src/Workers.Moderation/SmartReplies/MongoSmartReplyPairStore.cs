@@ -46,7 +46,7 @@ public sealed class MongoSmartReplyPairStore(MongoCatalog catalog) : ISmartReply
             return [];
         }
 
-        var documents = await catalog.ReplyPairs.WithReadPreference(ReadPreference.Primary)
+        var documents = await catalog.ReplyPairs
             .Find(Containing(messageIds))
             .Project(new BsonDocument { { "_id", 0 }, { "replyMessageId", 1 } })
             .Limit(limit)
@@ -62,7 +62,7 @@ public sealed class MongoSmartReplyPairStore(MongoCatalog catalog) : ISmartReply
             new BsonDocument("$match", UpTo(cutoff)),
             new BsonDocument("$group", new BsonDocument { { "_id", "$kind" }, { "count", new BsonDocument("$sum", 1) } }),
         };
-        using var groups = await catalog.ReplyPairs.WithReadPreference(ReadPreference.Primary)
+        using var groups = await catalog.ReplyPairs
             .AggregateAsync<BsonDocument>(pipeline, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         var byKind = (await groups.ToListAsync(cancellationToken).ConfigureAwait(false))
@@ -74,7 +74,7 @@ public sealed class MongoSmartReplyPairStore(MongoCatalog catalog) : ISmartReply
 
     public async IAsyncEnumerable<SnapshotPair> StreamAsync(DateTimeOffset cutoff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var find = catalog.ReplyPairs.WithReadPreference(ReadPreference.Primary)
+        var find = catalog.ReplyPairs
             .Find(UpTo(cutoff))
             .Sort(new BsonDocument { { "builtAt", 1 }, { "_id", 1 } })
             .Project(new BsonDocument { { "_id", 0 }, { "kind", 1 }, { "context", 1 }, { "reply", 1 } });

@@ -31,7 +31,7 @@ public sealed class MongoSmartReplySnapshotStore(MongoCatalog catalog) : ISmartR
     public async Task<SmartReplySnapshot?> FindAsync(string version, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
-        var document = await catalog.TrainingSets.WithReadPreference(ReadPreference.Primary)
+        var document = await catalog.TrainingSets
             .Find(new BsonDocument { { "_id", version }, { "kind", SmartReplySnapshot.Kind } })
             .FirstOrDefaultAsync(cancellationToken)
             .ConfigureAwait(false);

@@ -13,7 +13,7 @@ public sealed class MongoClientFactoryTests
         var settings = MongoClientFactory.CreateSettings(new MongoOptions { ConnectionString = "mongodb://mongo:27017/" }, AppName);
 
         Assert.Equal(new WriteConcern("majority", journal: true), settings.WriteConcern);
-        Assert.Equal(ReadPreferenceMode.SecondaryPreferred, settings.ReadPreference.ReadPreferenceMode);
+        Assert.Equal(ReadPreferenceMode.Primary, settings.ReadPreference.ReadPreferenceMode);
         Assert.Equal(20, settings.MaxConnectionPoolSize);
         Assert.Equal(5, settings.MinConnectionPoolSize);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.ServerSelectionTimeout);
@@ -26,7 +26,6 @@ public sealed class MongoClientFactoryTests
         var options = new MongoOptions
         {
             ConnectionString = "mongodb://mongo/",
-            ReadPreference = "nearest",
             MaxPoolSize = 50,
             MinPoolSize = 0,
             ServerSelectionTimeout = TimeSpan.FromSeconds(3),
@@ -34,7 +33,6 @@ public sealed class MongoClientFactoryTests
 
         var settings = MongoClientFactory.CreateSettings(options, AppName);
 
-        Assert.Equal(ReadPreferenceMode.Nearest, settings.ReadPreference.ReadPreferenceMode);
         Assert.Equal(50, settings.MaxConnectionPoolSize);
         Assert.Equal(0, settings.MinConnectionPoolSize);
         Assert.Equal(TimeSpan.FromSeconds(3), settings.ServerSelectionTimeout);
@@ -75,12 +73,11 @@ public sealed class MongoClientFactoryTests
     [Fact]
     public void CreateSettings_UrlSetsEverything_UrlWinsOverOptions()
     {
-        const string url = "mongodb://mongo/?readPreference=primary&maxPoolSize=7&minPoolSize=2&serverSelectionTimeoutMS=500&appName=ops-console";
-        var options = new MongoOptions { ConnectionString = url, ReadPreference = "nearest", MaxPoolSize = 50, MinPoolSize = 10 };
+        const string url = "mongodb://mongo/?maxPoolSize=7&minPoolSize=2&serverSelectionTimeoutMS=500&appName=ops-console";
+        var options = new MongoOptions { ConnectionString = url, MaxPoolSize = 50, MinPoolSize = 10 };
 
         var settings = MongoClientFactory.CreateSettings(options, AppName);
 
-        Assert.Equal(ReadPreferenceMode.Primary, settings.ReadPreference.ReadPreferenceMode);
         Assert.Equal(7, settings.MaxConnectionPoolSize);
         Assert.Equal(2, settings.MinConnectionPoolSize);
         Assert.Equal(TimeSpan.FromMilliseconds(500), settings.ServerSelectionTimeout);
@@ -97,12 +94,12 @@ public sealed class MongoClientFactoryTests
     }
 
     [Fact]
-    public void CreateSettings_InvalidReadPreferenceOption_ThrowsNamingTheSetting()
+    public void CreateSettings_UrlAsksForSecondaries_ClientStillReadsThePrimary()
     {
-        var failure = Assert.Throws<ArgumentException>(() =>
-            MongoClientFactory.CreateSettings(new MongoOptions { ConnectionString = "mongodb://mongo/", ReadPreference = "fastest" }, AppName));
+        var settings = MongoClientFactory.CreateSettings(
+            new MongoOptions { ConnectionString = "mongodb://mongo/?readPreference=secondaryPreferred" }, AppName);
 
-        Assert.Contains("Mongo:ReadPreference", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(ReadPreferenceMode.Primary, settings.ReadPreference.ReadPreferenceMode);
     }
 
     [Fact]

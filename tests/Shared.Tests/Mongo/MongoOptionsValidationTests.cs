@@ -14,7 +14,6 @@ public sealed class MongoOptionsValidationTests
     {
         var options = new MongoOptions();
 
-        Assert.Equal("secondaryPreferred", options.ReadPreference);
         Assert.Equal(20, options.MaxPoolSize);
         Assert.Equal(5, options.MinPoolSize);
         Assert.Equal(TimeSpan.FromSeconds(10), options.ServerSelectionTimeout);
@@ -111,29 +110,6 @@ public sealed class MongoOptionsValidationTests
         Assert.Contains("Mongo:MaxPoolSize", message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("secondary-preferred")]
-    [InlineData("3")]
-    [InlineData("")]
-    public void Validate_UnknownReadPreference_NamesTheSettingAndTheModes(string value)
-    {
-        var message = Validate(new Dictionary<string, string?> { ["Mongo:ConnectionString"] = "mongodb://mongo/", ["Mongo:ReadPreference"] = value });
-
-        Assert.Contains("Mongo:ReadPreference", message, StringComparison.Ordinal);
-        Assert.Contains("secondaryPreferred", message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("primary")]
-    [InlineData("PRIMARYPREFERRED")]
-    [InlineData("nearest")]
-    public void Validate_ReadPreferenceModeInAnyCase_Succeeds(string value)
-    {
-        var message = Validate(new Dictionary<string, string?> { ["Mongo:ConnectionString"] = "mongodb://mongo/", ["Mongo:ReadPreference"] = value });
-
-        Assert.Null(message);
-    }
-
     [Fact]
     public void Validate_NonPositiveTimeout_NamesTheSetting()
     {
@@ -163,12 +139,12 @@ public sealed class MongoOptionsValidationTests
         using var provider = Provider(new Dictionary<string, string?>
         {
             ["Mongo:ConnectionString"] = $"mongodb://app:{Password}@mongo/",
-            ["Mongo:ReadPreference"] = "fastest",
+            ["Mongo:MaxPoolSize"] = "0",
         });
 
         var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.Contains("Mongo:ReadPreference", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Mongo:MaxPoolSize", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, failure.Message, StringComparison.Ordinal);
     }
 

@@ -40,7 +40,6 @@ internal sealed class SchedulingHarness : IDisposable
         if (mongo is not null)
         {
             _settings["Mongo:ConnectionString"] = mongo.ConnectionString;
-            _settings["Mongo:ReadPreference"] = mongo.ReadPreference;
             _settings["Mongo:AnalyticsDatabase"] = mongo.AnalyticsDatabase;
         }
 

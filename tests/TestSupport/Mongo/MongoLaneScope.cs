@@ -30,7 +30,6 @@ public sealed class MongoLaneScope
     internal static MongoOptions OptionsFor(string connectionString, string databasePrefix) => new()
     {
         ConnectionString = connectionString,
-        ReadPreference = "primary",
         MessagesDatabase = databasePrefix + MongoCatalog.DefaultDatabaseNames.Messages,
         ModerationDatabase = databasePrefix + MongoCatalog.DefaultDatabaseNames.Moderation,
         MlDatabase = databasePrefix + MongoCatalog.DefaultDatabaseNames.Ml,

@@ -14,9 +14,9 @@ internal sealed class MongoEffectSource(MongoCatalog catalog, IReadOnlyCollectio
     private readonly BsonDocument _inRun = new("workspaceId", new BsonDocument("$in",
         new BsonArray(workspaceIds.Select(id => new BsonBinaryData(id, GuidRepresentation.Standard)))));
 
-    private IMongoCollection<BsonDocument> Results => catalog.AutoModResults.WithReadPreference(ReadPreference.Primary);
+    private IMongoCollection<BsonDocument> Results => catalog.AutoModResults;
 
-    private IMongoCollection<BsonDocument> Files => catalog.Files.WithReadPreference(ReadPreference.Primary);
+    private IMongoCollection<BsonDocument> Files => catalog.Files;
 
     public async Task<EffectCounts> CountAsync(CancellationToken cancellationToken)
     {

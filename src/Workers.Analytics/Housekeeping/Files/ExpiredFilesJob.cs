@@ -42,7 +42,7 @@ public sealed partial class ExpiredFilesJob(
         }
 
         // Primary: the claim and the deletion act on what was read, and a lagging secondary could miss a fresh claim.
-        var files = catalog.Files.WithReadPreference(ReadPreference.Primary);
+        var files = catalog.Files;
         var keys = DerivativeKeys.From(storage.Options, settings);
         var deleter = new FileObjectDeleter(storage);
 

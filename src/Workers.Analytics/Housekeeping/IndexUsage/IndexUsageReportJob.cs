@@ -39,7 +39,7 @@ public sealed class IndexUsageReportJob(
         var databases = new List<DatabaseUsage>();
         foreach (var role in Enum.GetValues<QuikAppDatabase>())
         {
-            databases.Add(await ReadDatabaseAsync(catalog.Database(role).WithReadPreference(ReadPreference.Primary), now, settings, cancellationToken));
+            databases.Add(await ReadDatabaseAsync(catalog.Database(role), now, settings, cancellationToken));
         }
 
         var summary = IndexUsageReport.Build(context.RunId, now, databases);
@@ -95,7 +95,7 @@ public sealed class IndexUsageReportJob(
         {
             // { profile: -1 } reads the level (reply field "was") without changing it.
             profiling = ProfilingStatus.From(await database.RunCommandAsync<BsonDocument>(
-                new BsonDocument("profile", -1), ReadPreference.Primary, cancellationToken));
+                new BsonDocument("profile", -1), MongoCatalog.Reads, cancellationToken));
         }
         catch (MongoCommandException ex)
         {

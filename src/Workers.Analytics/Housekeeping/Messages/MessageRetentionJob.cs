@@ -38,7 +38,7 @@ public sealed class MessageRetentionJob(
         }
 
         // Primary: the ids read are deleted right after; a lagging secondary would hand back ones already gone.
-        var messages = catalog.Messages.WithReadPreference(ReadPreference.Primary);
+        var messages = catalog.Messages;
         for (var batch = 0; batch < settings.MaxBatchesPerRun; batch++)
         {
             var selected = await messages.Find(MessageRetentionCascade.Expired(cutoff))

@@ -34,8 +34,8 @@ public sealed class OrphanReactionsJob(
         }
 
         // Primary for both sides of the anti-join: existence is decided on what was last written.
-        var reactions = catalog.Reactions.WithReadPreference(ReadPreference.Primary);
-        var messages = catalog.Messages.WithReadPreference(ReadPreference.Primary);
+        var reactions = catalog.Reactions;
+        var messages = catalog.Messages;
         var after = await states.ReadCursorAsync(OrphanReactionScan.StateId, cancellationToken);
 
         for (var batch = 0; batch < settings.MaxBatchesPerRun; batch++)

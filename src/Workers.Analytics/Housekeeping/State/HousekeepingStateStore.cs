@@ -13,7 +13,7 @@ public sealed class HousekeepingStateStore(MongoCatalog catalog)
     public const string CollectionName = "housekeeping_state";
 
     private IMongoCollection<BsonDocument> States =>
-        catalog.Collection<BsonDocument>(QuikAppDatabase.Analytics, CollectionName).WithReadPreference(ReadPreference.Primary);
+        catalog.Collection<BsonDocument>(QuikAppDatabase.Analytics, CollectionName);
 
     /// <summary>The id the job's scan goes on after, or null to start from the beginning.</summary>
     public async Task<ObjectId?> ReadCursorAsync(string job, CancellationToken cancellationToken)

@@ -94,7 +94,7 @@ public sealed partial class TtlIndexesJob(
         var writeConcern = database.Settings.WriteConcern;
         var command = TtlIndexDrift.CollModCommand(
             collection, inspection.ExistingName!, inspection.DeclaredSeconds, writeConcern.IsServerDefault ? null : writeConcern.ToBsonDocument());
-        var reply = await database.RunCommandAsync<BsonDocument>(command, ReadPreference.Primary, cancellationToken);
+        var reply = await database.RunCommandAsync<BsonDocument>(command, MongoCatalog.Reads, cancellationToken);
         if (!TtlIndexDrift.ReplyConfirms(reply, inspection.DeclaredSeconds))
         {
             throw new InvalidOperationException(string.Create(
@@ -108,7 +108,7 @@ public sealed partial class TtlIndexesJob(
         try
         {
             // The primary: what collMod and createIndexes will act on.
-            var indexes = database.GetCollection<BsonDocument>(collection).WithReadPreference(ReadPreference.Primary).Indexes;
+            var indexes = database.GetCollection<BsonDocument>(collection).Indexes;
             using var cursor = await indexes.ListAsync(cancellationToken);
             return await cursor.ToListAsync(cancellationToken);
         }
