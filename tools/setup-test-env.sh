@@ -2,7 +2,7 @@
 # Installs what the test suite needs on a fresh Debian 12 machine with the .NET SDK. Idempotent: quick when all is present.
 # Needs root (or sudo) only when something is missing.
 #   tools/setup-test-env.sh                 everything
-#   tools/setup-test-env.sh clamd [...]     only the named parts: clamd, vipsthumbnail, s3rver, docker-compose (tools/demo.sh: clamd)
+#   tools/setup-test-env.sh clamd [...]     only the named parts: clamd, vipsthumbnail, s3rver, docker-compose, workflow-lint (tools/demo.sh: clamd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,7 @@ need() { command -v "$1" >/dev/null 2>&1; }
 want() { [ "$#" -gt 0 ] && { [ "${#parts[@]}" -eq 0 ] || [[ " ${parts[*]} " == *" $1 "* ]]; }; }
 parts=("$@")
 for part in "${parts[@]}"; do
-  case "$part" in clamd|vipsthumbnail|s3rver|docker-compose) ;; *) echo "error: unknown part '$part' (clamd, vipsthumbnail, s3rver, docker-compose)" >&2; exit 2 ;; esac
+  case "$part" in clamd|vipsthumbnail|s3rver|docker-compose|workflow-lint) ;; *) echo "error: unknown part '$part' (clamd, vipsthumbnail, s3rver, docker-compose, workflow-lint)" >&2; exit 2 ;; esac
 done
 
 if ! need dotnet; then
@@ -48,7 +48,7 @@ fi
 # --- s3rver (object storage tests) ---
 # The S3 store's tests run against s3rver (npm, pinned in tools/s3rver/package-lock.json), started by
 # tests/TestSupport/Storage/S3rverFixture.cs. Node 18+ is enough; the install is skipped when it is already there.
-if want s3rver && { ! need node || ! need npm; }; then
+if { want s3rver || want workflow-lint; } && { ! need node || ! need npm; }; then
   echo "installing Node.js and npm (for s3rver)"
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
   else sudo apt-get update -qq && sudo apt-get install -y -qq nodejs npm >/dev/null; fi
@@ -58,6 +58,15 @@ if want s3rver && [ ! -f tools/s3rver/node_modules/s3rver/bin/s3rver.js ]; then
   npm ci --prefix tools/s3rver --no-audit --no-fund --loglevel=error
 fi
 # --- end s3rver ---
+
+# --- workflow-lint (hosted-CI workflow validation) ---
+# .github/workflows/ci.yml runs the real-MongoDB lane on a hosted CI with Docker; it cannot run here, so tools/test.sh
+# checks it against GitHub's workflow schema with @action-validator/cli (npm, pinned in tools/workflow-lint).
+if want workflow-lint && [ ! -x tools/workflow-lint/node_modules/.bin/action-validator ]; then
+  echo "installing @action-validator/cli into tools/workflow-lint/node_modules"
+  npm ci --prefix tools/workflow-lint --no-audit --no-fund --loglevel=error
+fi
+# --- end workflow-lint ---
 
 # --- docker-compose (deployment validation) ---
 # tools/test.sh checks docker-compose.yml with `docker-compose config -q` before the .NET tests. Debian's docker-compose

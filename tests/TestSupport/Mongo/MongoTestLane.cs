@@ -12,8 +12,11 @@ namespace QuikApp.Workers.Testing.Mongo;
 /// <list type="number">
 /// <item>QUIKAPP_TEST_MONGODB_URL set: use it. Setting it means "run the store tests", so a bad or unreachable URL fails them instead of skipping.</item>
 /// <item>A Docker engine answers: start mongo:7 as a single-node replica set (w=majority and change streams behave as in production).</item>
-/// <item>Otherwise the lane is unavailable and every store test is skipped with <see cref="NoMongoReason"/>.</item>
+/// <item>Otherwise the lane is unavailable and every store test is skipped with <see cref="NoMongoReason"/> — or fails with
+/// it when <see cref="RequireVariable"/> is set (<c>tools/test.sh --require-mongodb</c>): a lane that must run never skips.</item>
 /// </list>
+/// When <see cref="SkipLogVariable"/> names a file, the lane appends one line per test assembly there at the end of the run
+/// (the assembly and how many store tests it skipped), so <c>tools/test.sh</c> can end by saying how many were skipped.
 /// Without Docker, Testcontainers refuses at <c>Build()</c> (DockerUnavailableException, ~0.2 s); the probe is also
 /// capped at <see cref="DockerProbeBudget"/> in case a configured remote engine does not answer.
 /// Each test gets its own database-name prefix; every database with this run's prefix is dropped at dispose.
@@ -21,6 +24,12 @@ namespace QuikApp.Workers.Testing.Mongo;
 public sealed class MongoTestLane : IAsyncLifetime
 {
     public const string UrlVariable = "QUIKAPP_TEST_MONGODB_URL";
+
+    /// <summary>Set (to anything but empty or "0") to make an unavailable lane fail the store tests instead of skipping them.</summary>
+    public const string RequireVariable = "QUIKAPP_TEST_REQUIRE_MONGODB";
+
+    /// <summary>A file the lane appends "&lt;assembly&gt;\t&lt;skipped&gt;" to when it skipped store tests.</summary>
+    public const string SkipLogVariable = "QUIKAPP_TEST_MONGODB_SKIP_LOG";
     public const string ContainerImage = "mongo:7";
     public const string NoMongoReason =
         "no MongoDB for the store tests: set QUIKAPP_TEST_MONGODB_URL or run where a Docker engine answers (Testcontainers.MongoDb)";
@@ -31,6 +40,7 @@ public sealed class MongoTestLane : IAsyncLifetime
     // Short and unique per run, so a crashed run's leftovers are recognisable and never reused.
     private readonly string _runPrefix = $"qwt{Guid.NewGuid().ToString("N")[..8]}_";
     private int _scopeCount;
+    private int _skipCount;
     private MongoDbContainer? _container;
     private IMongoClient? _client;
     private string? _connectionString;
@@ -65,13 +75,29 @@ public sealed class MongoTestLane : IAsyncLifetime
             throw new InvalidOperationException(_misconfiguration);
         }
 
-        Assert.SkipUnless(IsAvailable, UnavailableReason ?? NoMongoReason);
+        if (!IsAvailable)
+        {
+            var reason = UnavailableReason ?? NoMongoReason;
+            if (IsRequired)
+            {
+                throw new InvalidOperationException($"{reason}; {RequireVariable} is set, so the store tests must run.");
+            }
+
+            Interlocked.Increment(ref _skipCount);
+            Assert.Skip(reason);
+        }
+
         var prefix = $"{_runPrefix}{Interlocked.Increment(ref _scopeCount)}_";
         return new MongoLaneScope(_client!, _connectionString!, prefix);
     }
 
+    /// <summary>Whether <see cref="RequireVariable"/> asks for the lane.</summary>
+    public static bool IsRequired =>
+        Environment.GetEnvironmentVariable(RequireVariable) is { Length: > 0 } value && value != "0";
+
     public async ValueTask DisposeAsync()
     {
+        WriteSkipLog();
         if (_client is not null)
         {
             try
@@ -96,6 +122,20 @@ public sealed class MongoTestLane : IAsyncLifetime
         {
             await _container.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private void WriteSkipLog()
+    {
+        var path = Environment.GetEnvironmentVariable(SkipLogVariable);
+        var skipped = Volatile.Read(ref _skipCount);
+        if (string.IsNullOrWhiteSpace(path) || skipped == 0)
+        {
+            return;
+        }
+
+        var assembly = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "tests";
+        // One short append per assembly; test processes run in parallel, and an append of a line this size is atomic.
+        File.AppendAllText(path, $"{assembly}\t{skipped}\n");
     }
 
     private void Connect(string connectionString)
