@@ -14,6 +14,10 @@ public static class EventHeaders
     public const string DlqSourceOffset = "dlq-source-offset";
     public const string DlqFailedAt = "dlq-failed-at";
 
+    // On a dead letter that is a reference, not a copy: the record could not fit the producer's message.max.bytes, so
+    // the value is a small JSON reference to the source record (why, sizes, a prefix). Replay skips such records.
+    public const string DlqReference = "dlq-reference";
+
     // Added by replay-dlq to a record it re-publishes from a .dlq topic: "<dlq partition>:<dlq offset>".
     public const string ReplayedFromDlq = "replayed-from-dlq";
 }

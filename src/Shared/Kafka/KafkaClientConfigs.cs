@@ -58,6 +58,8 @@ public static class KafkaClientConfigs
             CompressionType = CompressionType.Lz4,
             // Give a broker outage time to heal before a delivery is reported failed (the engine retries after that).
             MessageTimeoutMs = 120_000,
+            // As large as the broker's default limit; a dead letter that cannot fit goes as a reference (KafkaDeadLetterPublisher).
+            MessageMaxBytes = options.MaxMessageBytes,
         };
         ApplyProperties(config, options);
         return config;

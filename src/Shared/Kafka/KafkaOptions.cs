@@ -59,6 +59,13 @@ public sealed class KafkaOptions
     [RegularExpression("^(?i)(earliest|latest)$", ErrorMessage = "Kafka:AutoOffsetReset must be earliest or latest.")]
     public string AutoOffsetReset { get; set; } = "earliest";
 
+    /// <summary>
+    /// The producer's <c>message.max.bytes</c>: the largest record a worker produces. The default is the broker's default
+    /// <c>message.max.bytes</c> (1,048,588). A dead letter whose copy would be larger is produced as a reference instead.
+    /// </summary>
+    [Range(10_000, 100_000_000)]
+    public int MaxMessageBytes { get; set; } = 1_048_588;
+
     /// <summary>Brokers of the embedded cluster (only with <c>BootstrapServers=embedded</c>).</summary>
     [Range(1, 9)]
     public int EmbeddedBrokers { get; set; } = 1;

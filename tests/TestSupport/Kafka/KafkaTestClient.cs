@@ -21,7 +21,8 @@ public static class KafkaTestClient
         await Task.WhenAll(deliveries).ConfigureAwait(false);
     }
 
-    public static IProducer<byte[], byte[]> CreateProducer(string bootstrapServers) =>
+    /// <summary>An upstream-like producer; <paramref name="messageMaxBytes"/> lets a test produce records larger than librdkafka's default limit.</summary>
+    public static IProducer<byte[], byte[]> CreateProducer(string bootstrapServers, int? messageMaxBytes = null) =>
         new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
             BootstrapServers = bootstrapServers,
@@ -29,6 +30,7 @@ public static class KafkaTestClient
             EnableIdempotence = true,
             LingerMs = 2,
             MessageTimeoutMs = 120_000,
+            MessageMaxBytes = messageMaxBytes,
         }).Build();
 
     /// <summary>Reads every record of <paramref name="topic"/> from the beginning, without a group, until <paramref name="expected"/> arrived or the time is up.</summary>

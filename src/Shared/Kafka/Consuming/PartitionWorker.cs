@@ -426,8 +426,8 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Permanent failure on a batch of {Count}: splitting it to isolate the failing events")]
     private partial void LogIsolating(Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered offset {Offset} (eventId {EventId}) as {DeadLetterKind}: {Reason}")]
-    private partial void LogDeadLettered(long offset, string? eventId, DeadLetterKind deadLetterKind, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered offset {Offset} (eventId {EnvelopeEventId}) as {DeadLetterKind}: {Reason}")]
+    private partial void LogDeadLettered(long offset, string? envelopeEventId, DeadLetterKind deadLetterKind, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not dead-letter offset {Offset}; retrying in {Delay}")]
     private partial void LogDeadLetterRetry(Exception exception, long offset, TimeSpan delay);

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using QuikApp.Workers.Shared.Events;
 using QuikApp.Workers.Shared.Kafka.Consuming;
 
@@ -8,46 +9,52 @@ namespace QuikApp.Workers.Shared.Kafka.Producing;
 
 /// <summary>
 /// Produces an unprocessable record to <c>&lt;source topic&gt;.dlq</c> with its original key, value and headers
-/// byte-for-byte, plus the contract's <c>dlq-*</c> headers saying why and where from.
+/// byte-for-byte, plus the contract's <c>dlq-*</c> headers saying why and where from — or, when that copy can never be
+/// produced (larger than <c>message.max.bytes</c>, or refused by the broker as too large), a reference to it
+/// (<see cref="DeadLetterRecord.Reference"/>), so that dead-lettering always makes progress.
 /// </summary>
-public sealed class KafkaDeadLetterPublisher(RecordProducer producer, TimeProvider? time = null) : IDeadLetterPublisher
+public sealed partial class KafkaDeadLetterPublisher(RecordProducer producer, TimeProvider? time = null, ILogger<KafkaDeadLetterPublisher>? logger = null)
+    : IDeadLetterPublisher
 {
-    private const int MaxHeaderText = 2_000;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ILogger _logger = logger ?? NullLogger<KafkaDeadLetterPublisher>.Instance;
 
     public async Task PublishAsync(KafkaRecord record, DeadLetterKind kind, string reason, Exception? exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var headers = new Headers();
-        foreach (var (key, value) in record.Headers)
+        var topic = EventTopics.DeadLetterTopic(record.Topic);
+        var labelled = $"{DeadLetterRecord.Label(kind)}: {reason}";
+        var failedAt = _time.GetUtcNow();
+        var copy = DeadLetterRecord.Copy(record, labelled, exception, failedAt);
+        var size = copy.EstimatedSize;
+        string why;
+        if (size <= producer.MaxMessageBytes)
         {
-            headers.Add(key, value);
+            try
+            {
+                await producer.ProduceAsync(topic, copy.Key, copy.Value, copy.Headers, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> ex) when (IsTooLarge(ex.Error.Code))
+            {
+                // The broker or topic has a smaller limit than ours: no retry can ever deliver this copy.
+                why = string.Create(CultureInfo.InvariantCulture, $"the copy of {size} bytes was refused as too large ({ex.Error.Code})");
+            }
+        }
+        else
+        {
+            why = string.Create(CultureInfo.InvariantCulture, $"the copy of {size} bytes exceeds message.max.bytes ({producer.MaxMessageBytes})");
         }
 
-        headers.Add(EventHeaders.DlqReason, Utf8($"{Label(kind)}: {reason}"));
-        if (exception is not null)
-        {
-            headers.Add(EventHeaders.DlqException, Utf8($"{exception.GetType().FullName}: {exception.Message}"));
-        }
-
-        headers.Add(EventHeaders.DlqSourceTopic, Utf8(record.Topic));
-        headers.Add(EventHeaders.DlqSourcePartition, Utf8(record.Partition.ToString(CultureInfo.InvariantCulture)));
-        headers.Add(EventHeaders.DlqSourceOffset, Utf8(record.Offset.ToString(CultureInfo.InvariantCulture)));
-        headers.Add(EventHeaders.DlqFailedAt, Utf8(_time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)));
-
-        await producer.ProduceAsync(EventTopics.DeadLetterTopic(record.Topic), record.Key, record.Value, headers, cancellationToken)
-            .ConfigureAwait(false);
+        var reference = DeadLetterRecord.Reference(record, labelled, exception, failedAt, why);
+        await producer.ProduceAsync(topic, reference.Key, reference.Value, reference.Headers, cancellationToken).ConfigureAwait(false);
+        LogReference(record.Topic, record.Partition, record.Offset, why);
     }
 
-    /// <summary>The reason's prefix in the <c>dlq-reason</c> header, e.g. <c>malformed: data.channelId: expected a UUID</c>.</summary>
-    public static string Label(DeadLetterKind kind) => kind switch
-    {
-        DeadLetterKind.Malformed => "malformed",
-        DeadLetterKind.Rejected => "rejected",
-        DeadLetterKind.HandlerFailure => "handler-failure",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
+    /// <summary>Produce errors that say the record is too large: permanent for this record, never worth a retry.</summary>
+    public static bool IsTooLarge(ErrorCode code) =>
+        code is ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge;
 
-    private static byte[] Utf8(string text) =>
-        Encoding.UTF8.GetBytes(text.Length <= MaxHeaderText ? text : string.Concat(text.AsSpan(0, MaxHeaderText), "…"));
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered {Topic}[{Partition}]@{Offset} as a reference: {Why}")]
+    private partial void LogReference(string topic, int partition, long offset, string why);
 }

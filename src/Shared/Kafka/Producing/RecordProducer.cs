@@ -9,19 +9,27 @@ namespace QuikApp.Workers.Shared.Kafka.Producing;
 /// </summary>
 public sealed partial class RecordProducer : IDisposable
 {
+    /// <summary>librdkafka's <c>message.max.bytes</c> when the configuration does not set it.</summary>
+    public const int LibrdkafkaDefaultMessageMaxBytes = 1_000_000;
+
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
     private readonly IProducer<byte[], byte[]> _producer;
     private readonly ILogger<RecordProducer> _logger;
 
     public RecordProducer(ProducerConfig config, ILogger<RecordProducer> logger)
     {
+        ArgumentNullException.ThrowIfNull(config);
         _logger = logger;
+        MaxMessageBytes = config.MessageMaxBytes ?? LibrdkafkaDefaultMessageMaxBytes;
         _producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => LogProducerError(error.Code, error.Reason, error.IsFatal))
             // librdkafka's own log lines (connection losses and the like) go through the host's logging, not stderr.
             .SetLogHandler((_, message) => OnLog(message))
             .Build();
     }
+
+    /// <summary>The largest record this producer accepts (<c>message.max.bytes</c>): key, value, headers and framing.</summary>
+    public int MaxMessageBytes { get; }
 
     /// <summary>Produces one record and waits for its acknowledgement; throws <see cref="ProduceException{TKey,TValue}"/> when it is not delivered.</summary>
     public Task<DeliveryResult<byte[], byte[]>> ProduceAsync(string topic, byte[]? key, byte[]? value, Headers headers, CancellationToken cancellationToken)

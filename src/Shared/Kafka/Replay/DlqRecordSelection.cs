@@ -15,6 +15,12 @@ public enum DlqRecordDecision
 
     /// <summary>Left where it is: its <c>dlq-source-topic</c> is missing or names another topic.</summary>
     ForeignSource,
+
+    /// <summary>
+    /// Left where it is: a reference to a record too large to copy (<c>dlq-reference</c>); its value is not the event, so
+    /// it can never be replayed. The original stays at its source topic, partition and offset until retention.
+    /// </summary>
+    Reference,
 }
 
 /// <summary>
@@ -34,6 +40,11 @@ public static class DlqRecordSelection
         if (!string.Equals(LastText(headers, EventHeaders.DlqSourceTopic), request.SourceTopic, StringComparison.Ordinal))
         {
             return DlqRecordDecision.ForeignSource;
+        }
+
+        if (LastText(headers, EventHeaders.DlqReference) is not null)
+        {
+            return DlqRecordDecision.Reference;
         }
 
         if (request.Reason is { } wanted

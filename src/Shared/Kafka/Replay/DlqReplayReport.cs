@@ -15,9 +15,10 @@ public sealed record DlqPartitionReport(
     int ReasonMismatch,
     int ForeignSource,
     long Position,
-    bool Committed)
+    bool Committed,
+    int References = 0)
 {
-    public int Scanned => Replayed + ReasonMismatch + ForeignSource;
+    public int Scanned => Replayed + ReasonMismatch + ForeignSource + References;
 }
 
 /// <summary>The outcome of one <c>replay-dlq</c> run.</summary>
@@ -28,6 +29,9 @@ public sealed record DlqReplayReport(DlqReplayRequest Request, IReadOnlyList<Dlq
     public int ReasonMismatch => Partitions.Sum(p => p.ReasonMismatch);
 
     public int ForeignSource => Partitions.Sum(p => p.ForeignSource);
+
+    /// <summary>Dead letters that are references to records too large to copy: never replayable.</summary>
+    public int References => Partitions.Sum(p => p.References);
 
     /// <summary>Nothing failed and every record read belonged to the source topic.</summary>
     public bool Succeeded => Error is null && ForeignSource == 0;
@@ -44,11 +48,11 @@ public sealed record DlqReplayReport(DlqReplayRequest Request, IReadOnlyList<Dlq
                 : p.Committed ? $"position {p.Position} committed"
                 : $"position stays at {p.Position}";
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"  partition {p.Partition}: offsets {p.Start}..{p.End - 1}: {verb} {p.Replayed}, skipped {p.ReasonMismatch} by --reason, {p.ForeignSource} from another topic; {position}");
+                $"  partition {p.Partition}: offsets {p.Start}..{p.End - 1}: {verb} {p.Replayed}, skipped {p.ReasonMismatch} by --reason, {p.ForeignSource} from another topic, {p.References} references; {position}");
         }
 
         text.Append(CultureInfo.InvariantCulture,
-            $"{verb} {Replayed} record(s) from {Request.DeadLetterTopic} to {Request.SourceTopic}; skipped {ReasonMismatch} by --reason, {ForeignSource} from another topic");
+            $"{verb} {Replayed} record(s) from {Request.DeadLetterTopic} to {Request.SourceTopic}; skipped {ReasonMismatch} by --reason, {ForeignSource} from another topic, {References} references");
         if (Partitions.Count == 0)
         {
             text.Append(" (nothing to read)");

@@ -91,7 +91,7 @@ public sealed class DlqReplayer(KafkaOptions options, string bootstrapServers, s
 
         consumer.Close();
         var partitions = states.Values.OrderBy(s => s.Partition)
-            .Select(s => new DlqPartitionReport(s.Partition, s.Start, s.End, s.Replayed, s.ReasonMismatch, s.ForeignSource, s.Position, s.Committed))
+            .Select(s => new DlqPartitionReport(s.Partition, s.Start, s.End, s.Replayed, s.ReasonMismatch, s.ForeignSource, s.Position, s.Committed, s.References))
             .ToList();
         return new DlqReplayReport(request, partitions, error);
     }
@@ -241,11 +241,15 @@ public sealed class DlqReplayer(KafkaOptions options, string bootstrapServers, s
                     case DlqRecordDecision.ForeignSource:
                         state.ForeignSource++;
                         break;
+                    case DlqRecordDecision.Reference:
+                        state.References++;
+                        break;
                 }
 
                 // The position passes records that are back in the source topic, and records that can never go there (they
-                // name another source); it stops at a record left behind (--reason) or not delivered. A dry run publishes nothing.
-                var passed = entry.Decision == DlqRecordDecision.ForeignSource || (replayed && entry.Delivery is not null);
+                // name another source, or are references to records too large to copy); it stops at a record left behind
+                // (--reason) or not delivered. A dry run publishes nothing.
+                var passed = entry.Decision is DlqRecordDecision.ForeignSource or DlqRecordDecision.Reference || (replayed && entry.Delivery is not null);
                 if (passed && !state.Stopped && !dryRun)
                 {
                     state.Position = entry.Offset + 1;
@@ -272,6 +276,7 @@ public sealed class DlqReplayer(KafkaOptions options, string bootstrapServers, s
         {
             DlqRecordDecision.Replay => dryRun ? "would replay" : "replay",
             DlqRecordDecision.ReasonMismatch => "skip (reason)",
+            DlqRecordDecision.Reference => "skip (reference to a record too large to copy)",
             _ => $"skip (source {DlqRecordSelection.LastText(record.Headers, EventHeaders.DlqSourceTopic) ?? "missing"})",
         };
         var reason = DlqRecordSelection.LastText(record.Headers, EventHeaders.DlqReason) ?? "";
@@ -321,6 +326,8 @@ public sealed class DlqReplayer(KafkaOptions options, string bootstrapServers, s
         public int ReasonMismatch { get; set; }
 
         public int ForeignSource { get; set; }
+
+        public int References { get; set; }
 
         public Queue<Entry> Entries { get; } = new();
     }

@@ -231,6 +231,64 @@ public sealed class ConsumerEngineTests(ConsumerEngineTests.Cluster cluster) : I
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task DeadLetter_RecordsAtAndPastTheProducerLimit_CopyOrReferenceAndThePartitionMovesOn()
+    {
+        // 999,800 bytes: under the old default message.max.bytes (1,000,000) as a value, over it with the dlq-* headers
+        // (issue 12, defect 1: the partition stalled forever). 1,048,000 bytes: no copy can fit 1,048,588 with headers.
+        var topic = await TopicAsync(1);
+        var nearLimit = new string('n', 999_800);
+        var pastLimit = new string('p', 1_048_000);
+        using (var producer = KafkaTestClient.CreateProducer(_lane.BootstrapServers, messageMaxBytes: 4_000_000))
+        {
+            foreach (var value in new[] { "ok-1", nearLimit, pastLimit, "ok-2" })
+            {
+                await producer.ProduceAsync(topic, new Message<byte[], byte[]>
+                {
+                    Key = "k"u8.ToArray(),
+                    Value = Encoding.UTF8.GetBytes(value),
+                    Headers = [new Header(EventHeaders.EventType, "test.event"u8.ToArray())],
+                }, TestContext.Current.CancellationToken);
+            }
+        }
+
+        var handler = new RecordingHandler
+        {
+            Before = (batch, _, _) =>
+            {
+                foreach (var e in batch.Events.Where(e => e.Event.Length > 100))
+                {
+                    batch.Reject(e, "content exceeds 40000 characters");
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+        await using (var run = await StartAsync(topic, handler))
+        {
+            await AssertCommittedAtEndAsync(run.GroupId, topic, 1);
+        }
+
+        Assert.Equal(["ok-1", "ok-2"], handler.Effects.Select(e => e.Value).Where(v => v.Length <= 100).Distinct().Order());
+        var dead = KafkaTestClient.ReadAll(_lane.BootstrapServers, EventTopics.DeadLetterTopic(topic), 1, 2, Patience);
+        Assert.Equal(2, dead.Count);
+
+        Assert.Equal(Encoding.UTF8.GetBytes(nearLimit), dead[0].Message.Value);
+        Assert.DoesNotContain(dead[0].Message.Headers, h => h.Key == EventHeaders.DlqReference);
+
+        var reference = dead[1];
+        Assert.Equal("2", Header(reference, EventHeaders.DlqSourceOffset));
+        Assert.Equal("rejected: content exceeds 40000 characters", Header(reference, EventHeaders.DlqReason));
+        Assert.Contains("exceeds message.max.bytes (1048588)", Header(reference, EventHeaders.DlqReference), StringComparison.Ordinal);
+        Assert.Equal("k"u8.ToArray(), reference.Message.Key);
+        Assert.True(reference.Message.Value.Length < 4_096, $"the reference is {reference.Message.Value.Length} bytes");
+        using var json = System.Text.Json.JsonDocument.Parse(reference.Message.Value);
+        var body = json.RootElement.GetProperty("dlqReference");
+        Assert.Equal(1_048_000, body.GetProperty("valueBytes").GetInt32());
+        Assert.Equal(2, body.GetProperty("sourceOffset").GetInt64());
+        Assert.Equal(new string('p', 1024), Encoding.UTF8.GetString(body.GetProperty("valuePrefix").GetBytesFromBase64()));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Handler_FailingUnknownOnOneEvent_IsolatesItAfterBoundedRetries_AndHandlesTheRest()
     {
         var topic = await TopicAsync(1);

@@ -36,6 +36,15 @@ public sealed class DlqRecordSelectionTests
     }
 
     [Fact]
+    public void Decide_ReferenceToARecordTooLargeToCopy_IsNeverReplayed()
+    {
+        var headers = DeadLetterHeaders();
+        headers.Add(H(EventHeaders.DlqReference, "the copy of 1048900 bytes exceeds message.max.bytes (1048588)"));
+
+        Assert.Equal(DlqRecordDecision.Reference, DlqRecordSelection.Decide(headers, DlqReplayRequest.Parse(["quikapp.message.sent"])));
+    }
+
+    [Fact]
     public void Decide_RecordNamingAnotherSourceOrNone_IsNeverReplayed()
     {
         var request = DlqReplayRequest.Parse(["quikapp.message.sent", "--reason", "malformed"]);
