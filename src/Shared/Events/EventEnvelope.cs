@@ -46,6 +46,18 @@ public sealed record EventEnvelope(
             new EventMetadata(source, correlationId));
     }
 
+    /// <summary>
+    /// The id of the event of <paramref name="kind"/> about <paramref name="entityId"/> (a messageId, a fileId) derived from a
+    /// source event: the same on every redelivery, and different for two entities even when an upstream bug or a replay
+    /// gives their events the same eventId (downstream consumers dedupe by eventId and would drop one).
+    /// </summary>
+    public static Guid DerivedEventId(Guid sourceEventId, string entityId, string kind)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(entityId);
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        return DeterministicEventId(sourceEventId, $"{kind}|{entityId}");
+    }
+
     /// <summary>A name-based (RFC 4122 version 5, SHA-1) UUID for the event of <paramref name="eventType"/> derived from a source event.</summary>
     /// <remarks>
     /// Delivery is at-least-once, so a worker may process the same source event twice and emit its derived event twice.

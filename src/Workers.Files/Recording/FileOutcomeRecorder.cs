@@ -1,3 +1,4 @@
+using System.Globalization;
 using QuikApp.Workers.Files.Documents;
 using QuikApp.Workers.Files.Processing;
 using QuikApp.Workers.Shared.Events;
@@ -66,9 +67,12 @@ public sealed class FileOutcomeRecorder(IFileDocumentStore documents, EventPubli
         await documents.MarkPublishedAsync([.. records.Select(r => r.Record)], cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The id of the derived event <paramref name="eventType"/> of attempt <paramref name="attempt"/> caused by <paramref name="sourceEventId"/>.</summary>
-    public static Guid DerivedEventId(Guid sourceEventId, string eventType, int attempt) =>
-        EventEnvelope.DeterministicEventId(sourceEventId, $"{eventType}#{attempt}");
+    /// <summary>
+    /// The id of the derived event <paramref name="eventType"/> about <paramref name="fileId"/>, of attempt
+    /// <paramref name="attempt"/>, caused by <paramref name="sourceEventId"/> (two files sharing a source eventId still get two).
+    /// </summary>
+    public static Guid DerivedEventId(Guid sourceEventId, Guid fileId, string eventType, int attempt) =>
+        EventEnvelope.DerivedEventId(sourceEventId, fileId.ToString(), string.Create(CultureInfo.InvariantCulture, $"{eventType}#{attempt}"));
 
     private async Task PublishAsync(FileOutcomeRecord record, string? correlationId, CancellationToken cancellationToken)
     {
@@ -76,14 +80,14 @@ public sealed class FileOutcomeRecorder(IFileDocumentStore documents, EventPubli
         var key = outcome.FileId.ToString();
         var scanned = new FileScanned(outcome.FileId, outcome.WorkspaceId, outcome.Scan.Status, outcome.Scan.Signature, outcome.Scan.ScannedAt);
         await publisher.PublishAsync(
-            EventEnvelope.Create(scanned, Source, correlationId, DerivedEventId(record.EventId, "file.scanned", record.Attempt)),
+            EventEnvelope.Create(scanned, Source, correlationId, DerivedEventId(record.EventId, outcome.FileId, "file.scanned", record.Attempt)),
             key,
             cancellationToken).ConfigureAwait(false);
         if (outcome.Status == ProcessingStatus.Done)
         {
             var processed = new FileProcessed(outcome.FileId, outcome.WorkspaceId, outcome.ThumbnailUrl, outcome.Metadata);
             await publisher.PublishAsync(
-                EventEnvelope.Create(processed, Source, correlationId, DerivedEventId(record.EventId, "file.processed", record.Attempt)),
+                EventEnvelope.Create(processed, Source, correlationId, DerivedEventId(record.EventId, outcome.FileId, "file.processed", record.Attempt)),
                 key,
                 cancellationToken).ConfigureAwait(false);
         }

@@ -107,13 +107,18 @@ public sealed partial class MessageModerationHandler(
                     ["spam"] = new(verdict.Spam.Score, verdict.Spam.Flagged),
                     ["toxicity"] = new(verdict.Toxicity.Score, verdict.Toxicity.Flagged),
                 });
-            // Derived from the source event's id: a redelivered message re-publishes the same eventId, which downstream dedupes.
+            // Derived from the source event and the message: a redelivery re-publishes the same eventId, which downstream
+            // dedupes, and two messages sharing a source eventId (an upstream bug, a replay) still get two.
             var envelope = EventEnvelope.Create(data, Source, f.Event.Metadata.CorrelationId,
-                EventEnvelope.DeterministicEventId(f.Event.EventId, "moderation.flagged"));
+                FlaggedEventId(f.Event.EventId, f.Result.MessageId));
             return publisher.PublishAsync(envelope, f.Result.ChannelId.ToString(), cancellationToken);
         });
         await Task.WhenAll(publishes).ConfigureAwait(false);
     }
+
+    /// <summary>The eventId of the <c>moderation.flagged</c> event about <paramref name="messageId"/> caused by <paramref name="sourceEventId"/>.</summary>
+    public static Guid FlaggedEventId(Guid sourceEventId, MongoDB.Bson.ObjectId messageId) =>
+        EventEnvelope.DerivedEventId(sourceEventId, messageId.ToString(), "moderation.flagged");
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scored {Count} messages from {Topic}: {Stale} stale, {Flagged} flagged, {Blocked} blocked")]
     private partial void LogScored(string topic, int count, int stale, int flagged, int blocked);

@@ -2,6 +2,7 @@ using MongoDB.Bson;
 using QuikApp.Workers.Files.Recording;
 using QuikApp.Workers.Fleet.Conservation;
 using QuikApp.Workers.Fleet.Workload;
+using QuikApp.Workers.Moderation.Handling;
 using QuikApp.Workers.Shared.Events;
 
 namespace QuikApp.Workers.Fleet.Tests.Conservation;
@@ -172,8 +173,8 @@ public sealed class ConservationCheckerTests
             derived: derived =>
             {
                 derived.RemoveAll(d => d.Subject == Photo.ToString());
-                derived.Add(new DerivedEvent(EventTopics.FileScanned, FileOutcomeRecorder.DerivedEventId(Upload(Photo), "file.scanned", 2), Photo.ToString()));
-                derived.Add(new DerivedEvent(EventTopics.FileProcessed, FileOutcomeRecorder.DerivedEventId(Upload(Photo), "file.processed", 2), Photo.ToString()));
+                derived.Add(new DerivedEvent(EventTopics.FileScanned, FileOutcomeRecorder.DerivedEventId(Upload(Photo), Photo, "file.scanned", 2), Photo.ToString()));
+                derived.Add(new DerivedEvent(EventTopics.FileProcessed, FileOutcomeRecorder.DerivedEventId(Upload(Photo), Photo, "file.processed", 2), Photo.ToString()));
             });
 
         var rule = Rule(ConservationChecker.Check(Expected, Malformed, observed), ConservationChecker.FileOutcomes);
@@ -186,7 +187,7 @@ public sealed class ConservationCheckerTests
     public void Check_AProcessedEventForAnInfectedFile_FailsAsExtra()
     {
         var observed = Observed(derived: derived =>
-            derived.Add(new DerivedEvent(EventTopics.FileProcessed, FileOutcomeRecorder.DerivedEventId(Upload(Virus), "file.processed", 1), Virus.ToString())));
+            derived.Add(new DerivedEvent(EventTopics.FileProcessed, FileOutcomeRecorder.DerivedEventId(Upload(Virus), Virus, "file.processed", 1), Virus.ToString())));
 
         var rule = Rule(ConservationChecker.Check(Expected, Malformed, observed), ConservationChecker.FileEvents);
 
@@ -293,7 +294,7 @@ public sealed class ConservationCheckerTests
     private static Guid Upload(Guid fileId) => new(fileId.ToByteArray().Reverse().ToArray());
 
     private static DerivedEvent Flagged(ObjectId message, Guid version) =>
-        new(EventTopics.ModerationFlagged, EventEnvelope.DeterministicEventId(version, "moderation.flagged"), message.ToString());
+        new(EventTopics.ModerationFlagged, MessageModerationHandler.FlaggedEventId(version, message), message.ToString());
 
     private static RuleResult Rule(IReadOnlyList<RuleResult> rules, string name) => Assert.Single(rules, r => r.Name == name);
 
@@ -319,10 +320,10 @@ public sealed class ConservationCheckerTests
         var events = new List<DerivedEvent> { Flagged(Edited, EditedEdit), Flagged(Deleted, DeletedSent) };
         foreach (var (file, done) in new[] { (Photo, true), (Virus, false), (Gone, true) })
         {
-            events.Add(new DerivedEvent(EventTopics.FileScanned, FileOutcomeRecorder.DerivedEventId(Upload(file), "file.scanned", 1), file.ToString()));
+            events.Add(new DerivedEvent(EventTopics.FileScanned, FileOutcomeRecorder.DerivedEventId(Upload(file), file, "file.scanned", 1), file.ToString()));
             if (done)
             {
-                events.Add(new DerivedEvent(EventTopics.FileProcessed, FileOutcomeRecorder.DerivedEventId(Upload(file), "file.processed", 1), file.ToString()));
+                events.Add(new DerivedEvent(EventTopics.FileProcessed, FileOutcomeRecorder.DerivedEventId(Upload(file), file, "file.processed", 1), file.ToString()));
             }
         }
 

@@ -47,6 +47,22 @@ public sealed class EventEnvelopeTests
     }
 
     [Fact]
+    public void DerivedEventId_SameSourceEventTwoEntities_ReturnsTwoIds()
+    {
+        Assert.NotEqual(
+            EventEnvelope.DerivedEventId(EventSamples.EventId, "65a1b2c3d4e5f60718293a4b", "moderation.flagged"),
+            EventEnvelope.DerivedEventId(EventSamples.EventId, "65a1b2c3d4e5f60718293a4c", "moderation.flagged"));
+    }
+
+    [Fact]
+    public void DerivedEventId_SameSourceEntityAndKind_ReturnsTheSameId()
+    {
+        Assert.Equal(
+            EventEnvelope.DerivedEventId(EventSamples.EventId, EventSamples.FileId.ToString(), "file.scanned#1"),
+            EventEnvelope.DerivedEventId(EventSamples.EventId, EventSamples.FileId.ToString(), "file.scanned#1"));
+    }
+
+    [Fact]
     public void DeterministicEventId_SameSourceAndType_ReturnsTheSameId()
     {
         Assert.Equal(

@@ -75,7 +75,7 @@ public sealed class FileEventsHandlerTests(ClamdFixture clamd, S3rverFixture s3r
         Assert.Equal(7, processed.Count);
         var (jpeg, jpegEnvelope) = uploads["jpeg-exif-6"];
         var jpegScanned = scanned.Single(e => ((FileScanned)e.Data).FileId == jpeg.FileId);
-        Assert.Equal(FileOutcomeRecorder.DerivedEventId(jpegEnvelope.EventId, "file.scanned", 1), jpegScanned.EventId);
+        Assert.Equal(FileOutcomeRecorder.DerivedEventId(jpegEnvelope.EventId, jpeg.FileId, "file.scanned", 1), jpegScanned.EventId);
         Assert.Equal(jpegEnvelope.Metadata.CorrelationId, jpegScanned.Metadata.CorrelationId);
         Assert.Equal(FileScanStatus.Clean, ((FileScanned)jpegScanned.Data).Status);
         var jpegProcessed = (FileProcessed)processed.Single(e => ((FileProcessed)e.Data).FileId == jpeg.FileId).Data;

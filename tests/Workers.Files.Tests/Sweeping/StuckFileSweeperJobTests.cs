@@ -41,7 +41,7 @@ public sealed class StuckFileSweeperJobTests(ClamdFixture clamd) : IClassFixture
         var scanned = Assert.Single(pipeline.Publisher.Of<FileScanned>());
         Assert.Equal((stuck.FileId, FileScanStatus.Clean), (scanned.FileId, scanned.Status));
         Assert.Single(pipeline.Publisher.Of<FileProcessed>());
-        Assert.Equal(FileOutcomeRecorder.DerivedEventId(StuckFileSweeperJob.AttemptEventId(stuck.FileId, 1), "file.scanned", 1),
+        Assert.Equal(FileOutcomeRecorder.DerivedEventId(StuckFileSweeperJob.AttemptEventId(stuck.FileId, 1), stuck.FileId, "file.scanned", 1),
             pipeline.Publisher.Published.First().Envelope.EventId);
         Assert.Equal(1, context.Counts["processed"]);
     }
@@ -109,7 +109,7 @@ public sealed class StuckFileSweeperJobTests(ClamdFixture clamd) : IClassFixture
 
         Assert.Equal(JobOutcomeStatus.Succeeded, outcome.Status);
         Assert.Equal(
-            [FileOutcomeRecorder.DerivedEventId(sourceEvent, "file.scanned", 1), FileOutcomeRecorder.DerivedEventId(sourceEvent, "file.processed", 1)],
+            [FileOutcomeRecorder.DerivedEventId(sourceEvent, fileId, "file.scanned", 1), FileOutcomeRecorder.DerivedEventId(sourceEvent, fileId, "file.processed", 1)],
             pipeline.Publisher.Published.Select(p => p.Envelope.EventId));
         var processed = Assert.Single(pipeline.Publisher.Of<FileProcessed>());
         Assert.Equal(("https://cdn.quikapp.test/thumbs/x.webp", new FileMediaMetadata(10, 20, null, null)), (processed.ThumbnailUrl, processed.Metadata));

@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using QuikApp.Workers.Moderation.Handling;
 using QuikApp.Workers.Moderation.Policies;
 using QuikApp.Workers.Moderation.Results;
 using QuikApp.Workers.Moderation.Scoring;
@@ -20,6 +21,28 @@ public sealed class MessageModerationHandlerTests
         [.. KafkaTestClient.ReadAll(bootstrap, EventTopics.ModerationFlagged, 6, expected, timeout ?? Patience)
             .Select(r => EventEnvelopeParser.Parse(EventTopics.ModerationFlagged, r.Message.Value))
             .Select(p => p.IsSuccess ? p.Envelope : throw new InvalidOperationException(p.FailureReason))];
+
+    [Fact(Timeout = 120_000)]
+    public async Task TwoMessagesSharingAnEventId_BothFlagged_PublishTwoDistinctFlaggedEventIds()
+    {
+        // An upstream bug or a replay can give two messages' events the same eventId; consumers dedupe flagged events by
+        // eventId, so the derived ids must differ per message (issue 12, defect 4).
+        await using var host = await ModerationHost.StartAsync();
+        var shared = Guid.NewGuid();
+        var first = ModerationHost.Sent("you are a worthless idiot, kill yourself");
+        var second = ModerationHost.Sent("you are a worthless idiot, kill yourself", channel: first.ChannelId);
+        foreach (var message in new[] { first, second })
+        {
+            await host.PublishAsync(EventEnvelope.Create(message, "message-service", null, shared), message.ChannelId);
+        }
+
+        var flagged = ReadFlagged(host.BootstrapServers, 2);
+
+        Assert.Equal(2, flagged.Select(f => f.EventId).Distinct().Count());
+        Assert.Equal(
+            [MessageModerationHandler.FlaggedEventId(shared, first.MessageId), MessageModerationHandler.FlaggedEventId(shared, second.MessageId)],
+            flagged.OrderBy(f => ((ModerationFlagged)f.Data).MessageId == first.MessageId ? 0 : 1).Select(f => f.EventId));
+    }
 
     [Fact(Timeout = 120_000)]
     public async Task MessageStream_IsScoredIntoResults_AndFlagAndBlockVerdictsArePublished()
@@ -55,7 +78,7 @@ public sealed class MessageModerationHandlerTests
         Assert.Equal(spam.ChannelId, data.ChannelId);
         Assert.Equal(spam.UserId, data.UserId);
         Assert.True(data.Checks["spam"].Flagged);
-        Assert.Equal(EventEnvelope.DeterministicEventId(envelopes[1].EventId, "moderation.flagged"), spamFlag.EventId);
+        Assert.Equal(MessageModerationHandler.FlaggedEventId(envelopes[1].EventId, spam.MessageId), spamFlag.EventId);
         Assert.Equal($"req-{spam.MessageId}", spamFlag.Metadata.CorrelationId);
         Assert.DoesNotContain(flagged, f => ((ModerationFlagged)f.Data).MessageId == clean.MessageId);
     }

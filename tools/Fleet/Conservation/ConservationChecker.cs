@@ -1,6 +1,7 @@
 using System.Globalization;
 using QuikApp.Workers.Files.Processing;
 using QuikApp.Workers.Files.Recording;
+using QuikApp.Workers.Moderation.Handling;
 using QuikApp.Workers.Shared.Events;
 
 namespace QuikApp.Workers.Fleet.Conservation;
@@ -129,7 +130,7 @@ internal static class ConservationChecker
         var ok = 0;
         foreach (var verdict in verdicts)
         {
-            var id = EventEnvelope.DeterministicEventId(verdict.ContentEventId!.Value, "moderation.flagged");
+            var id = MessageModerationHandler.FlaggedEventId(verdict.ContentEventId!.Value, verdict.MessageId);
             if (ids.Contains(id))
             {
                 ok++;
@@ -144,7 +145,7 @@ internal static class ConservationChecker
         {
             var explained = MongoDB.Bson.ObjectId.TryParse(flagged.Subject, out var messageId)
                 && expected.Messages.GetValueOrDefault(messageId) is { } message
-                && message.VersionEventIds.Any(v => EventEnvelope.DeterministicEventId(v, "moderation.flagged") == flagged.EventId);
+                && message.VersionEventIds.Any(v => MessageModerationHandler.FlaggedEventId(v, messageId) == flagged.EventId);
             if (!explained)
             {
                 problems.Add($"extra: moderation.flagged {flagged.EventId} about {flagged.Subject} comes from no event of the workload");
@@ -201,10 +202,10 @@ internal static class ConservationChecker
                 continue; // no outcome: the outcome rule says so
             }
 
-            wanted.Add((EventTopics.FileScanned, FileOutcomeRecorder.DerivedEventId(source, "file.scanned", attempt)));
+            wanted.Add((EventTopics.FileScanned, FileOutcomeRecorder.DerivedEventId(source, file.FileId, "file.scanned", attempt)));
             if (status == ProcessingStatus.Done.Name())
             {
-                wanted.Add((EventTopics.FileProcessed, FileOutcomeRecorder.DerivedEventId(source, "file.processed", attempt)));
+                wanted.Add((EventTopics.FileProcessed, FileOutcomeRecorder.DerivedEventId(source, file.FileId, "file.processed", attempt)));
             }
         }
 
