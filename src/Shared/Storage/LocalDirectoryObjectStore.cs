@@ -22,33 +22,19 @@ public sealed class LocalDirectoryObjectStore : IObjectStore
     public Task<ObjectInfo?> StatAsync(ObjectLocation location, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var file = new FileInfo(PathOf(location));
-        // A key naming a directory is not an object.
-        return Task.FromResult(file.Exists
-            ? new ObjectInfo(file.Length, ContentType: null, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero))
+        // Only a regular file with one link is an object (LocalRegularFile): a FIFO, a device or a hard link is refused.
+        return Task.FromResult(LocalRegularFile.Stat(Root, PathOf(location), location) is { } stat
+            ? new ObjectInfo(stat.Size, ContentType: null, stat.Modified)
             : null);
     }
 
     public Task<Stream> OpenReadAsync(ObjectLocation location, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var path = PathOf(location);
-        try
-        {
-            // FileShare.Delete: housekeeping may delete or move the object while a worker still reads it.
-            Stream stream = new FileStream(
-                path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize,
-                FileOptions.Asynchronous | FileOptions.SequentialScan);
-            return Task.FromResult(stream);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ObjectNotFoundException(location, ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new ObjectAccessDeniedException(location, "the file is not readable by this process.", ex);
-        }
+        // Non-blocking, no links, checks on the opened descriptor: a planted FIFO can never hold the caller (LocalRegularFile).
+        // Files are opened without a share lock on POSIX, so housekeeping may delete or move the object while it is read.
+        Stream stream = LocalRegularFile.OpenRead(Root, PathOf(location), location, BufferSize);
+        return Task.FromResult(stream);
     }
 
     public async Task PutAsync(ObjectLocation location, Stream content, string contentType, CancellationToken cancellationToken)

@@ -25,6 +25,9 @@ public sealed class FileAnalyzer(
     /// <summary>Originals up to this size are held in memory (they can be decoded); larger ones are spooled to a file and only scanned.</summary>
     public long InMemoryLimit => Math.Min(_maxDecodeBytes, Array.MaxLength);
 
+    /// <summary>The most bytes of an original ever read (clamd's <c>Files:Clamd:MaxStreamLength</c>): past it there is no verdict to get.</summary>
+    public long MaxReadBytes => clamd.MaxStreamLength;
+
     /// <summary>The scan error of an original of <paramref name="length"/> bytes that clamd would refuse (so it need not be read), or null.</summary>
     public ClamdScanResult? RefuseByLength(long length) => clamd.RefuseByLength(length);
 

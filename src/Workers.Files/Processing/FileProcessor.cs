@@ -155,7 +155,7 @@ public sealed partial class FileProcessor : IDisposable
             // clamd would refuse it whatever it contains: no verdict, so no reason to download it.
             return _analyzer.RefuseByLength(opened.Info.Size) is not null
                 ? OriginalContent.NotRead(opened.Info.Size)
-                : await OriginalContent.ReadAsync(opened.Content, opened.Info.Size, _analyzer.InMemoryLimit, cancellationToken).ConfigureAwait(false);
+                : await OriginalContent.ReadAsync(opened.Content, opened.Info.Size, _analyzer.InMemoryLimit, _analyzer.MaxReadBytes, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -177,7 +177,7 @@ public sealed partial class FileProcessor : IDisposable
         var stream = await store.OpenReadAsync(copy, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            return await OriginalContent.ReadAsync(stream, info.Size, _analyzer.InMemoryLimit, cancellationToken).ConfigureAwait(false);
+            return await OriginalContent.ReadAsync(stream, info.Size, _analyzer.InMemoryLimit, _analyzer.MaxReadBytes, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -38,16 +38,28 @@ internal sealed class OriginalContent : IAsyncDisposable
     /// <summary>An existing file read in place (the <c>process-file</c> verb).</summary>
     public static OriginalContent InFile(string path, long length) => new(length, null, path, deleteOnDispose: false);
 
-    /// <summary>Reads <paramref name="source"/> to its end: into memory when <paramref name="length"/> is at most <paramref name="inMemoryLimit"/>, else into a temporary file.</summary>
-    /// <param name="length">The stat's length; the guarded source stream stops past the allowed size whatever it says.</param>
-    public static async Task<OriginalContent> ReadAsync(Stream source, long length, long inMemoryLimit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads <paramref name="source"/> to its end, never more than <paramref name="maxBytes"/> (clamd's limit) whatever the
+    /// stat said: into memory when <paramref name="length"/> is at most <paramref name="inMemoryLimit"/>, else into a temporary file.
+    /// </summary>
+    /// <param name="length">The stat's length. A source longer than <paramref name="maxBytes"/> (a device, a file that grew)
+    /// comes back <see cref="NotRead"/> with a length past the limit: clamd would refuse it, so nothing more is read.</param>
+    /// <exception cref="IOException">The source grew past <paramref name="inMemoryLimit"/> since the stat (read into memory):
+    /// transient; a retry stats it again.</exception>
+    public static async Task<OriginalContent> ReadAsync(Stream source, long length, long inMemoryLimit, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (length <= inMemoryLimit)
         {
-            // Sized from the stat; an object that changed since is read to its end (bounded by the guarded stream) and trimmed.
-            using var buffer = new MemoryStream(checked((int)Math.Max(length, 0)));
-            await source.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var limit = Math.Min(inMemoryLimit, maxBytes);
+            using var buffer = new MemoryStream(checked((int)Math.Clamp(length, 0, limit)));
+            if (!await CopyAtMostAsync(source, buffer, limit, cancellationToken).ConfigureAwait(false))
+            {
+                return limit == maxBytes
+                    ? NotRead(maxBytes + 1)
+                    : throw new IOException($"The original grew past {inMemoryLimit} bytes since its stat ({length} bytes); reading stopped there.");
+            }
+
             var bytes = buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
             return InMemory(bytes);
         }
@@ -58,7 +70,13 @@ internal sealed class OriginalContent : IAsyncDisposable
             var spool = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileBufferSize, FileOptions.Asynchronous);
             await using (spool.ConfigureAwait(false))
             {
-                await source.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
+                if (!await CopyAtMostAsync(source, spool, maxBytes, cancellationToken).ConfigureAwait(false))
+                {
+                    await spool.DisposeAsync().ConfigureAwait(false);
+                    TryDelete(path);
+                    return NotRead(maxBytes + 1);
+                }
+
                 return new OriginalContent(spool.Length, null, path, deleteOnDispose: true);
             }
         }
@@ -66,6 +84,30 @@ internal sealed class OriginalContent : IAsyncDisposable
         {
             TryDelete(path);
             throw;
+        }
+    }
+
+    /// <summary>Copies until the end of <paramref name="source"/>; false, having copied <paramref name="max"/> bytes, when there is more.</summary>
+    private static async Task<bool> CopyAtMostAsync(Stream source, Stream target, long max, CancellationToken cancellationToken)
+    {
+        var chunk = new byte[FileBufferSize];
+        long copied = 0;
+        while (true)
+        {
+            var wanted = (int)Math.Min(chunk.Length, max - copied + 1);
+            var read = await source.ReadAsync(chunk.AsMemory(0, wanted), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return true;
+            }
+
+            if (copied + read > max)
+            {
+                return false;
+            }
+
+            await target.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            copied += read;
         }
     }
 

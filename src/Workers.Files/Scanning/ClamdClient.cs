@@ -141,6 +141,9 @@ public sealed class ClamdClient : IDisposable
     public ClamdScanResult? RefuseByLength(long length) =>
         length > _options.MaxStreamLength ? TooLarge($"{length} bytes") : null;
 
+    /// <summary>The largest stream clamd scans (<see cref="ClamdOptions.MaxStreamLength"/>).</summary>
+    public long MaxStreamLength => _options.MaxStreamLength;
+
     public void Dispose() => _scanSlots.Dispose();
 
     private async Task<ClamdScanResult> InstreamAsync(Socket socket, Stream content, CancellationToken cancellationToken)

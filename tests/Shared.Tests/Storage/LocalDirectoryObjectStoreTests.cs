@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Mono.Unix.Native;
 using QuikApp.Workers.Shared.Storage;
 
 namespace QuikApp.Workers.Shared.Tests.Storage;
@@ -203,6 +204,59 @@ public sealed class LocalDirectoryObjectStoreTests : IDisposable
         await Assert.ThrowsAsync<ObjectLocationRejectedException>(() => _store.PutAsync(Local("link.bin"), new MemoryStream([1]), "text/plain", ct));
 
         Assert.False(File.Exists(target));
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task OpenReadAndStat_AFifoPlantedInTheRoot_AreRefusedAtOnceWithoutBlocking()
+    {
+        // open(2) on a FIFO with no writer blocks forever, and held the worker's memory slot with it (issue 12, defect 2).
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Join(_root, "files", "fifo.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Assert.Equal(0, Syscall.mkfifo(path, FilePermissions.DEFFILEMODE));
+
+        var open = Task.Run(() => _store.OpenReadAsync(Local("fifo.png"), ct), ct);
+        var refused = await Assert.ThrowsAsync<ObjectLocationRejectedException>(() => open.WaitAsync(TimeSpan.FromSeconds(5), ct));
+        Assert.Contains("a FIFO", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ObjectLocationRejectedException>(() => _store.StatAsync(Local("fifo.png"), ct));
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task OpenReadAndStat_AHardLinkToAFileOutsideTheRoot_AreRefused()
+    {
+        // The symbolic-link check cannot see a hard link: it made a file outside the root readable (issue 12, defect 5).
+        var ct = TestContext.Current.CancellationToken;
+        var outside = Path.Join(Path.GetTempPath(), $"quikapp-outside-{Guid.NewGuid():N}.png");
+        await File.WriteAllBytesAsync(outside, [0x89, 0x50, 0x4e, 0x47], ct);
+        try
+        {
+            var path = Path.Join(_root, "files", "linked.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            Assert.SkipWhen(Syscall.link(outside, path) != 0, $"the temp directory and the root are on different file systems ({Stdlib.GetLastError()})");
+
+            var refused = await Assert.ThrowsAsync<ObjectLocationRejectedException>(() => _store.OpenReadAsync(Local("linked.png"), ct));
+            Assert.Contains("2 hard links", refused.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<ObjectLocationRejectedException>(() => _store.StatAsync(Local("linked.png"), ct));
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task OpenRead_ACharacterDevicePlantedInTheRoot_IsRefused()
+    {
+        // A device stats as 0 bytes and reads without end (issue 12, defect 3).
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Join(_root, "files", "zero.bin");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // /dev/zero is character device 1:5; creating one needs CAP_MKNOD (root in most containers).
+        Assert.SkipWhen(Syscall.mknod(path, FilePermissions.S_IFCHR | FilePermissions.DEFFILEMODE, (1UL << 8) | 5) != 0,
+            $"mknod is not permitted here ({Stdlib.GetLastError()})");
+
+        var refused = await Assert.ThrowsAsync<ObjectLocationRejectedException>(() => _store.OpenReadAsync(Local("zero.bin"), ct));
+        Assert.Contains("a character device", refused.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()
