@@ -338,11 +338,12 @@ public sealed partial class ConsumerEngine<TEvent> : IAsyncDisposable, IPartitio
     /// <summary>
     /// Takes <paramref name="first"/> and whatever else is already fetched (without waiting), groups it by partition and
     /// hands each partition's records to its worker in one piece: per-record hand-overs would cost more than the work.
-    /// A burst ends early when a partition's queue would pass its high watermark, so backpressure stays exact.
+    /// A burst ends early when a partition's queue would pass its high watermark or its byte bound, so backpressure stays exact.
     /// </summary>
     private void DispatchBurst(IConsumer<byte[], byte[]> consumer, ConsumeResult<byte[], byte[]> first)
     {
         var burst = new Dictionary<TopicPartition, (PartitionWorker<TEvent>? Worker, List<KafkaRecord> Records)>();
+        var burstBytes = new Dictionary<TopicPartition, long>();
         var result = first;
         for (var taken = 1; ; taken++)
         {
@@ -353,8 +354,11 @@ public sealed partial class ConsumerEngine<TEvent> : IAsyncDisposable, IPartitio
                 burst[partition] = entry;
             }
 
-            entry.Records.Add(KafkaRecord.From(result));
-            var full = entry.Worker is { } owner && owner.QueuedCount + entry.Records.Count >= _options.PartitionQueueHighWatermark;
+            var record = KafkaRecord.From(result);
+            entry.Records.Add(record);
+            var bytes = burstBytes[partition] = burstBytes.GetValueOrDefault(partition) + PartitionWorker<TEvent>.SizeOf(record);
+            var full = entry.Worker is { } owner
+                && (owner.QueuedCount + entry.Records.Count >= _options.PartitionQueueHighWatermark || owner.BytesHeld + bytes >= _options.PartitionMaxBytes);
             if (full || taken >= MaxBurst)
             {
                 break;

@@ -21,6 +21,14 @@ public sealed class EventConsumerOptions
     [Range(0, 1_000_000)]
     public int PartitionQueueLowWatermark { get; set; } = 1_000;
 
+    /// <summary>
+    /// Bytes (keys and values) a partition may hold, queued or being handled, before fetching it pauses; it resumes at
+    /// half. A batch takes at most half of it (at least one record). Bounds memory when records are large (1 MiB each:
+    /// the record count alone would allow gigabytes).
+    /// </summary>
+    [Range(1_048_576, 4_294_967_296)]
+    public long PartitionMaxBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Bound on one handler call; past it the call counts as a transient failure.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromSeconds(60);

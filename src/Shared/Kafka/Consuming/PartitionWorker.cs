@@ -32,8 +32,13 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     private readonly CancellationTokenSource _drain = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly Lock _pauseGate = new();
+
+    // Serialises applying the pause state to the consumer, so the last state decided is the one applied (see UpdatePause).
+    private readonly Lock _applyGate = new();
+    private bool _applied;
     private Task _loop = Task.CompletedTask;
     private int _queued;
+    private long _bytesHeld;
     private IReadOnlyList<KafkaRecord>? _leftover;
     private int _leftoverStart;
     private bool _backpressured;
@@ -71,6 +76,9 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
     /// <summary>Records queued and not yet taken into a batch.</summary>
     public int QueuedCount => Volatile.Read(ref _queued);
 
+    /// <summary>Bytes (keys and values) of the records queued or being handled: fetching pauses at <c>PartitionMaxBytes</c>.</summary>
+    public long BytesHeld => Interlocked.Read(ref _bytesHeld);
+
     public bool IsPaused
     {
         get
@@ -97,9 +105,11 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
             return;
         }
 
-        if (Interlocked.Add(ref _queued, records.Count) >= _options.PartitionQueueHighWatermark)
+        var queued = Interlocked.Add(ref _queued, records.Count);
+        var bytes = Interlocked.Add(ref _bytesHeld, SizeOf(records));
+        if (queued >= _options.PartitionQueueHighWatermark || bytes >= _options.PartitionMaxBytes)
         {
-            UpdatePause(backpressured: true, retrying: null);
+            UpdatePause();
         }
     }
 
@@ -172,6 +182,8 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
 
                 await ProcessAsync(batch).ConfigureAwait(false);
                 Tracker.Complete(batch);
+                Interlocked.Add(ref _bytesHeld, -SizeOf(batch));
+                UpdatePause();
 
                 _control.StoreOffset(this, Tracker.Committable);
             }
@@ -215,18 +227,33 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
             }
         }
 
-        if (Interlocked.Add(ref _queued, -batch.Count) <= _options.PartitionQueueLowWatermark)
-        {
-            UpdatePause(backpressured: false, retrying: null);
-        }
-
+        Interlocked.Add(ref _queued, -batch.Count);
+        UpdatePause();
         return batch;
     }
 
-    /// <summary>Takes queued records into <paramref name="batch"/> up to the batch size; a chunk that does not fit is split.</summary>
+    /// <summary>The bytes a record holds in memory, as counted against <c>PartitionMaxBytes</c>.</summary>
+    internal static long SizeOf(KafkaRecord record) => (record.Key?.Length ?? 0) + (record.Value?.Length ?? 0);
+
+    private static long SizeOf(IReadOnlyList<KafkaRecord> records)
+    {
+        long total = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            total += SizeOf(records[i]);
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Takes queued records into <paramref name="batch"/> up to the batch size, and up to half of <c>PartitionMaxBytes</c>
+    /// (at least one record): a batch of large records stays within the byte bound too. A chunk that does not fit is split.
+    /// </summary>
     private void Fill(ChannelReader<IReadOnlyList<KafkaRecord>> reader, List<KafkaRecord> batch)
     {
-        while (batch.Count < _options.MaxBatchSize)
+        var batchBytes = SizeOf(batch);
+        while (batch.Count < _options.MaxBatchSize && (batch.Count == 0 || batchBytes < _options.PartitionMaxBytes / 2))
         {
             if (_leftover is null)
             {
@@ -240,12 +267,16 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
             }
 
             var take = Math.Min(_options.MaxBatchSize - batch.Count, _leftover.Count - _leftoverStart);
-            for (var i = 0; i < take; i++)
+            var taken = 0;
+            while (taken < take && (batch.Count == 0 || batchBytes < _options.PartitionMaxBytes / 2))
             {
-                batch.Add(_leftover[_leftoverStart + i]);
+                var record = _leftover[_leftoverStart + taken];
+                batch.Add(record);
+                batchBytes += SizeOf(record);
+                taken++;
             }
 
-            _leftoverStart += take;
+            _leftoverStart += taken;
             if (_leftoverStart == _leftover.Count)
             {
                 _leftover = null;
@@ -310,7 +341,7 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
                 if (transientAttempts + unknownAttempts > 0)
                 {
                     LogRecovered(events[0].Record.Offset, transientAttempts + unknownAttempts);
-                    UpdatePause(backpressured: null, retrying: false);
+                    UpdatePause(retrying: false);
                 }
 
                 return [.. batch.Rejected.Select(r => new DeadLetter(r.Event.Record, DeadLetterKind.Rejected, r.Reason, null))];
@@ -327,12 +358,12 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
                 var attempt = kind == FailureKind.Transient ? transientAttempts++ : unknownAttempts - 1;
                 var delay = _backoff.DelayFor(attempt);
                 LogRetrying(failure, kind, events[0].Record.Offset, events[^1].Record.Offset, attempt + 1, delay);
-                UpdatePause(backpressured: null, retrying: true);
+                UpdatePause(retrying: true);
                 await Task.Delay(delay, _drain.Token).ConfigureAwait(false);
                 continue;
             }
 
-            UpdatePause(backpressured: null, retrying: false);
+            UpdatePause(retrying: false);
             if (events.Count == 1)
             {
                 return [new DeadLetter(events[0].Record, DeadLetterKind.HandlerFailure, Describe(failure), failure)];
@@ -390,29 +421,57 @@ internal sealed partial class PartitionWorker<TEvent> : IAsyncDisposable
                 // The record must reach the DLQ before its offset may be committed: keep trying, paused.
                 var delay = _backoff.DelayFor(attempt);
                 LogDeadLetterRetry(ex, deadLetter.Record.Offset, delay);
-                UpdatePause(backpressured: null, retrying: true);
+                UpdatePause(retrying: true);
                 await Task.Delay(delay, _drain.Token).ConfigureAwait(false);
             }
         }
     }
 
-    private void UpdatePause(bool? backpressured, bool? retrying)
+    /// <summary>
+    /// Decides the pause from the current counters (and <paramref name="retrying"/> when given), then applies it.
+    /// </summary>
+    /// <remarks>
+    /// Backpressure is decided from the counters under the lock, never from a value a caller read earlier: the poll
+    /// thread adding records and this worker taking them race, and a decision made on a stale count paused a partition
+    /// whose queue was already empty, for good. Pauses at the high watermark or <c>PartitionMaxBytes</c>; resumes at the
+    /// low watermark and half the bytes. Applying is serialised and always applies the latest decision, so two threads
+    /// cannot leave the consumer in the state the earlier one decided.
+    /// </remarks>
+    private void UpdatePause(bool? retrying = null)
     {
-        bool changedTo;
         lock (_pauseGate)
         {
-            _backpressured = backpressured ?? _backpressured;
             _retrying = retrying ?? _retrying;
-            var paused = _backpressured || _retrying;
-            if (paused == _paused)
+            var queued = Volatile.Read(ref _queued);
+            var bytes = Interlocked.Read(ref _bytesHeld);
+            if (queued >= _options.PartitionQueueHighWatermark || bytes >= _options.PartitionMaxBytes)
+            {
+                _backpressured = true;
+            }
+            else if (queued <= _options.PartitionQueueLowWatermark && bytes <= _options.PartitionMaxBytes / 2)
+            {
+                _backpressured = false;
+            }
+
+            _paused = _backpressured || _retrying;
+        }
+
+        lock (_applyGate)
+        {
+            bool target;
+            lock (_pauseGate)
+            {
+                target = _paused;
+            }
+
+            if (target == _applied)
             {
                 return;
             }
 
-            _paused = changedTo = paused;
+            _applied = target;
+            _control.SetPaused(this, target);
         }
-
-        _control.SetPaused(this, changedTo);
     }
 
     private static string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";

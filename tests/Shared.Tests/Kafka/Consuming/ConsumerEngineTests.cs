@@ -534,6 +534,55 @@ public sealed class ConsumerEngineTests(ConsumerEngineTests.Cluster cluster) : I
         Assert.InRange(maxInFlight, 1, options.PartitionQueueHighWatermark + options.MaxBatchSize + 50);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task SlowHandler_UnderAFloodOfLargeRecords_BoundsTheBytesHeldNotJustTheCount()
+    {
+        // 120 records of 32 KiB: far under the record watermark, 3.75 MiB in all; the partition may hold 1 MiB
+        // (issue 12, defect 7: 1 MiB records under a count bound alone could reach gigabytes). Kept under the embedded
+        // broker's ~5 MiB per partition, past which it drops the oldest records (docs/embedded-kafka.md).
+        var topic = await TopicAsync(1);
+        var payload = new string('x', 32 * 1024);
+        await ProduceAsync(topic, Enumerable.Range(0, 120).Select(i => ((string?)"k", $"{i:D4}{payload}")), TestContext.Current.CancellationToken);
+        var options = ConsumerEngineRun<string>.TestOptions();
+        options.MaxBatchSize = 50;
+        options.PartitionQueueHighWatermark = 5_000;
+        options.PartitionQueueLowWatermark = 1_000;
+        options.PartitionMaxBytes = 1024 * 1024;
+        var largestBatch = 0;
+        var handler = new RecordingHandler
+        {
+            Before = (batch, _, ct) =>
+            {
+                largestBatch = Math.Max(largestBatch, batch.Count);
+                return Task.Delay(20, ct);
+            },
+        };
+        long maxInFlight = 0;
+        await using var run = await StartAsync(topic, handler, options: options);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Shared.Metrics.WorkerMetrics.MeterName && instrument.Name == "quikapp.events.in_flight")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => maxInFlight = Math.Max(maxInFlight, value));
+        listener.Start();
+        var deadline = DateTime.UtcNow + Patience;
+        while (handler.DistinctOffsets().Count < 120)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"handled {handler.DistinctOffsets().Count} of 120; largest batch {largestBatch}; in flight at most {maxInFlight}");
+            listener.RecordObservableInstruments();
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        // 32 records make 1 MiB; a batch takes at most half of it. Slack: what one poll burst adds before the pause lands.
+        Assert.InRange(largestBatch, 1, 17);
+        Assert.InRange(maxInFlight, 1, 32 + 16);
+        await AssertCommittedAtEndAsync(run.GroupId, topic, 1);
+    }
+
     private static string Header(ConsumeResult<byte[], byte[]> result, string name) =>
         Encoding.UTF8.GetString(result.Message.Headers.First(h => h.Key == name).GetValueBytes());
 }
