@@ -89,7 +89,7 @@ public sealed class MongoIndexBootstrapReport
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Results.Count} indexes: {Created.Count} created, {AlreadyPresent.Count} already present, {Conflicts.Count} conflicting, {TimedOut.Count} timed out");
+        $"{Results.Count} indexes: {Created.Count} created, {AlreadyPresent.Count} already present, {Conflicts.Count} conflicting{(TimedOut.Count > 0 ? ", " + TimedOut.Count.ToString(CultureInfo.InvariantCulture) + " timed out" : string.Empty)}");
 
     private List<IndexBootstrapResult> With(IndexBootstrapOutcome outcome) =>
         Results.Where(result => result.Outcome == outcome).ToList();

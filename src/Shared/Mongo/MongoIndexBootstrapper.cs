@@ -26,8 +26,8 @@ public sealed partial class MongoIndexBootstrapper
     internal const int MaxTimeMSExpiredCode = 50;
 
     // Beyond maxTimeMS, so the server's own abort (and its error) normally arrives first; this only covers a server
-    // that does not answer at all.
-    private static readonly TimeSpan ClientGrace = TimeSpan.FromSeconds(15);
+    // that does not answer at all (or is not reached: server selection waits too).
+    private static readonly TimeSpan MaxClientGrace = TimeSpan.FromSeconds(15);
 
     private readonly MongoCatalog _catalog;
     private readonly ILogger<MongoIndexBootstrapper> _logger;
@@ -154,7 +154,7 @@ public sealed partial class MongoIndexBootstrapper
 
         BsonDocument reply;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.IndexBuildTimeout + ClientGrace);
+        timeout.CancelAfter(ClientDeadline(_options.IndexBuildTimeout));
         try
         {
             // Index builds are writes: they must go to the primary whatever the client's read preference is.
@@ -209,6 +209,10 @@ public sealed partial class MongoIndexBootstrapper
         LogAlreadyPresent(_logger, databaseName, index.Collection, index.Name);
         return new(index, databaseName, IndexBootstrapOutcome.AlreadyPresent);
     }
+
+    /// <summary>How long the client waits for one createIndexes: the build timeout plus a grace of at most 15 s.</summary>
+    internal static TimeSpan ClientDeadline(TimeSpan buildTimeout) =>
+        buildTimeout + (buildTimeout < MaxClientGrace ? buildTimeout : MaxClientGrace);
 
     /// <summary>A unique index refused because existing documents share a key (11000 from the build).</summary>
     internal static IndexBootstrapResult DuplicateKeysConflict(MongoIndexDefinition index, string databaseName) => new(

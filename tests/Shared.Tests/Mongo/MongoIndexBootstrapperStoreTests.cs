@@ -45,8 +45,9 @@ public sealed class MongoIndexBootstrapperStoreTests(MongoTestLane lane)
         await Bootstrapper(catalog).EnsureAsync(AllOwners, ct);
 
         var messages = await IndexesByNameAsync(catalog.Messages, ct);
-        Assert.True(messages["clientMessageId_1"]["unique"].ToBoolean());
-        Assert.True(messages["clientMessageId_1"]["sparse"].ToBoolean());
+        Assert.True(messages["clientMessageId_1_string"]["unique"].ToBoolean());
+        Assert.False(messages["clientMessageId_1_string"].Contains("sparse"));
+        Assert.Equal(BsonDocument.Parse("{ clientMessageId: { $type: 'string' } }"), messages["clientMessageId_1_string"]["partialFilterExpression"]);
         Assert.Equal(BsonDocument.Parse("{ _fts: 'text', _ftsx: 1 }"), messages["content_text"]["key"]);
         Assert.Equal(BsonDocument.Parse("{ content: 1 }"), messages["content_text"]["weights"]);
         Assert.Equal(BsonDocument.Parse("{ deleted: false }"), messages["channelId_1_createdAt_-1_notDeleted"]["partialFilterExpression"]);
@@ -55,7 +56,7 @@ public sealed class MongoIndexBootstrapperStoreTests(MongoTestLane lane)
 
         var files = await IndexesByNameAsync(catalog.Files, ct);
         Assert.True(files["fileId_1"]["unique"].ToBoolean());
-        Assert.Equal(0, files["expiresAt_1"]["expireAfterSeconds"].ToInt32());
+        Assert.Equal(MongoIndexCatalog.FilesExpiryBackstopSeconds, files["expiresAt_1"]["expireAfterSeconds"].ToInt32());
         Assert.Equal(BsonDocument.Parse("{ 'virusScan.status': 1, createdAt: 1 }"), files["virusScan.status_1_createdAt_1"]["key"]);
 
         var tempUploads = await IndexesByNameAsync(catalog.TempUploads, ct);
@@ -107,8 +108,11 @@ public sealed class MongoIndexBootstrapperStoreTests(MongoTestLane lane)
         Assert.Equal(IndexConflictKind.SameKeysDifferentName, ConflictOn(report, "files", "workspaceId_1_createdAt_-1"));
         Assert.Equal(IndexConflictKind.TtlExpiryDiffers, ConflictOn(report, "temp_uploads", "createdAt_1"));
         Assert.All(report.Conflicts, conflict => Assert.NotNull(conflict.ExistingIndex));
-        // The others were still built.
-        Assert.Equal(["expiresAt_1", "virusScan.status_1_createdAt_1"], report.Created.Select(created => created.Index.Name));
+        // The others were still built: every Files index not named above (the owner declares four more).
+        Assert.Equal(
+            ["expiresAt_1", "virusScan.status_1_createdAt_1", "processing.retryAfter_1", "processing.published_1"],
+            report.Created.Select(created => created.Index.Name));
+        Assert.Equal(MongoIndexCatalog.OwnedBy([IndexOwner.Files]).Count, report.Created.Count + report.Conflicts.Count);
         // Nothing that was there was dropped or changed.
         var after = await SnapshotAsync(catalog, ct);
         Assert.All(before, existing => Assert.Contains(existing, after));
