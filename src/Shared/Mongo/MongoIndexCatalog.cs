@@ -6,8 +6,10 @@ namespace QuikApp.Workers.Shared.Mongo;
 /// <summary>Every index QuikApp declares, owner-tagged; later features add theirs to <see cref="All"/>.</summary>
 /// <remarks>
 /// Names: the seed creates its indexes without a name, so MongoDB named them by its default rule
-/// (<see cref="MongoIndexDefinition.DefaultNameFor"/>). We use exactly those names, because an index with the same keys
-/// under another name is a conflict (code 85), not a match. The one exception is the seed's partial index on
+/// (<see cref="MongoIndexDefinition.DefaultNameFor"/>). We use exactly those names, because an identical index under
+/// another name is a conflict (code 85), not a match. Since 5.0 an index's identity is its keys, collation, partial
+/// filter, unique and sparse, so an index differing in one of those may stand beside another on the same keys; the
+/// client-deduplication index uses that to replace the seed's (see its declaration). The other exception is the seed's partial index on
 /// { channelId: 1, createdAt: -1 }: its default name would collide with the full index on the same keys, so it gets
 /// its own. MongoDB (4.6+ FCV, so 7.0) treats a partial and a non-partial index on the same keys as different indexes,
 /// so both can exist under distinct names. The seed's <c>background: true</c> is not rendered: it is ignored since 4.2.
