@@ -37,7 +37,10 @@ public sealed class NotDeletedPartialIndexTests(MongoTestLane lane)
             .EnsureAsync(MongoIndexCatalog.All.Where(index => index.Name == Partial), ct);
         var (workspace, channel, user) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var start = DateTime.UtcNow.AddDays(-1);
-        var messages = Enumerable.Range(0, 50).Select(i => UpstreamDatabase.SeedMessage(workspace, i % 2 == 0 ? channel : Guid.NewGuid(), user, start.AddMinutes(i + 1))).ToList();
+        // Distinct client ids: the seed's unique + sparse clientMessageId_1 would refuse a second explicit null.
+        var messages = Enumerable.Range(0, 50)
+            .Select(i => UpstreamDatabase.SeedMessage(workspace, i % 2 == 0 ? channel : Guid.NewGuid(), user, start.AddMinutes(i + 1), $"client-{i}"))
+            .ToList();
         // Upstream documents do not all carry deleted: one without the field, one with an explicit null, one deleted.
         messages[0].Remove("deleted");
         messages[2]["deleted"] = BsonNull.Value;
