@@ -1,8 +1,9 @@
 // One-shot set-up of the compose MongoDB (docker-compose.yml, service mongodb-init), run with mongosh as the root user
 // over a direct connection. Idempotent: safe on every `docker compose up`.
 //  1. Initiates replica set rs0 with its one member, as the seed's mongodb-init does, and waits for a writable primary.
-//  2. Creates (or updates the passwords of) two users with only what they need:
-//     - the workers' user: readWrite on each QuikApp database (indexes are built through readWrite);
+//  2. Creates (or updates) the custom role quikappWorker and two users with only what they need:
+//     - the workers' user: quikappWorker, the least-privilege role below (readWrite lacks collMod, indexStats and the
+//       profiler, so ttl-indexes and index-usage-report could not work under it);
 //     - the backup user: the built-in "backup" role (mongodump of every database).
 const env = process.env;
 const member = env.MONGO_REPLICA_SET_HOST || 'mongodb:27017';
@@ -42,6 +43,41 @@ function ensureUser(name, password, roles) {
 }
 
 const databases = ['QuikApp_messages', 'QuikApp_moderation', 'QuikApp_ml', 'QuikApp_smartreply', 'QuikApp_files', 'QuikApp_analytics'];
-ensureUser(env.MONGO_WORKERS_USERNAME, env.MONGO_WORKERS_PASSWORD, databases.map(d => ({ role: 'readWrite', db: d })));
+
+// Every privilege action the fleet's MongoDB calls need (docs/mongodb.md, "Operations ledger"; manual, "Privilege Actions"),
+// on each QuikApp database's non-system collections. tests/Deployment.Tests/Mongo/WorkerRoleTests.cs holds this list to
+// the commands the code sends.
+const workerActions = [
+  'find',             // find, aggregate (not $indexStats), count, distinct, getMore, GridFS reads
+  'insert',           // insert, upserts, $merge into new documents, GridFS uploads
+  'update',           // update, findAndModify, upserts, $merge replacing documents
+  'remove',           // delete (expired files, message retention, orphan reactions, GridFS chunks)
+  'createIndex',      // createIndexes: the index bootstrap, ensure-indexes, ttl-indexes, GridFS's own indexes
+  'createCollection', // createIndexes or an insert on a collection that does not exist yet
+  'collMod',          // ttl-indexes: changes a TTL index's expireAfterSeconds in place
+  'listIndexes',      // the bootstrap's conflict report, ttl-indexes
+  'listCollections',  // index-usage-report
+  'indexStats',       // index-usage-report: $indexStats
+  'enableProfiler',   // index-usage-report: { profile: -1 } reads the profiling level (the profile command)
+  'killCursors',      // closing a cursor a job stopped reading
+];
+// system.* collections are not covered by a database-wide resource: index-usage-report reads system.profile by name.
+const profileActions = ['find'];
+
+function ensureRole(name, privileges) {
+  if (admin.getRole(name)) {
+    admin.updateRole(name, { privileges, roles: [] });
+    print(`updated role ${name}`);
+  } else {
+    admin.createRole({ role: name, privileges, roles: [] });
+    print(`created role ${name}`);
+  }
+}
+
+ensureRole('quikappWorker', databases.flatMap(d => [
+  { resource: { db: d, collection: '' }, actions: workerActions },
+  { resource: { db: d, collection: 'system.profile' }, actions: profileActions },
+]));
+ensureUser(env.MONGO_WORKERS_USERNAME, env.MONGO_WORKERS_PASSWORD, [{ role: 'quikappWorker', db: 'admin' }]);
 ensureUser(env.MONGO_BACKUP_USERNAME, env.MONGO_BACKUP_PASSWORD, [{ role: 'backup', db: 'admin' }]);
 print('mongodb ready');

@@ -85,7 +85,8 @@ public static class KafkaServiceCollectionExtensions
         });
         services.AddHostedService(provider => new EventConsumerService<TEvent>(
             provider.GetRequiredKeyedService<ConsumerEngine<TEvent>>(name),
-            provider.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
+            provider.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(),
+            provider.GetService<Mongo.MongoRequiredIndexGate>()));
         return services;
     }
 }

@@ -9,6 +9,9 @@ public enum IndexBootstrapOutcome
     Created,
     AlreadyPresent,
     Conflict,
+
+    /// <summary>The build did not finish within Mongo:IndexBuildTimeout; the server aborted it (maxTimeMS).</summary>
+    TimedOut,
 }
 
 /// <summary>How an existing index conflicts with a declaration. Nothing is ever dropped to resolve one.</summary>
@@ -26,6 +29,9 @@ public enum IndexConflictKind
     /// <summary>An equivalent index (same keys, filter and collation) exists under another name (code 85).</summary>
     SameKeysDifferentName,
 
+    /// <summary>A unique index over documents that already share a key: the build failed with 11000 DuplicateKey.</summary>
+    DuplicateKeys,
+
     /// <summary>The server refused the index for a reason the bootstrapper could not match to an existing index.</summary>
     Other,
 }
@@ -41,9 +47,15 @@ public sealed record IndexBootstrapResult(
 {
     public string Namespace => $"{DatabaseName}.{Index.Collection}";
 
-    public override string ToString() => Outcome == IndexBootstrapOutcome.Conflict
-        ? $"{Namespace} index {Index.Name}: conflict {ConflictKind} ({Detail})"
-        : $"{Namespace} index {Index.Name}: {Outcome}";
+    /// <summary>Whether the index is not in place as declared (conflicting or not built in time).</summary>
+    public bool IsUnsatisfied => Outcome is IndexBootstrapOutcome.Conflict or IndexBootstrapOutcome.TimedOut;
+
+    public override string ToString() => Outcome switch
+    {
+        IndexBootstrapOutcome.Conflict => $"{Namespace} index {Index.Name}: conflict {ConflictKind} ({Detail})",
+        IndexBootstrapOutcome.TimedOut => $"{Namespace} index {Index.Name}: timed out ({Detail})",
+        _ => $"{Namespace} index {Index.Name}: {Outcome}",
+    };
 }
 
 /// <summary>The result of one <see cref="MongoIndexBootstrapper.EnsureAsync(IEnumerable{IndexOwner}, CancellationToken)"/> run.</summary>
@@ -63,14 +75,21 @@ public sealed class MongoIndexBootstrapReport
 
     public IReadOnlyList<IndexBootstrapResult> Conflicts => With(IndexBootstrapOutcome.Conflict);
 
-    public bool HasConflicts => Results.Any(result => result.Outcome == IndexBootstrapOutcome.Conflict);
+    public IReadOnlyList<IndexBootstrapResult> TimedOut => With(IndexBootstrapOutcome.TimedOut);
+
+    /// <summary>Conflicting or timed-out indexes (an exit code of 1 for <c>ensure-indexes</c>).</summary>
+    public bool HasConflicts => Results.Any(result => result.IsUnsatisfied);
+
+    /// <summary>Required indexes (<see cref="MongoIndexDefinition.Required"/>) that are not in place: the worker must not consume.</summary>
+    public IReadOnlyList<IndexBootstrapResult> RequiredUnsatisfied =>
+        Results.Where(result => result.Index.Required && result.IsUnsatisfied).ToList();
 
     /// <summary>True when every declared index was already there as declared (a second run changes nothing).</summary>
     public bool AllAlreadyPresent => Results.All(result => result.Outcome == IndexBootstrapOutcome.AlreadyPresent);
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Results.Count} indexes: {Created.Count} created, {AlreadyPresent.Count} already present, {Conflicts.Count} conflicting");
+        $"{Results.Count} indexes: {Created.Count} created, {AlreadyPresent.Count} already present, {Conflicts.Count} conflicting{(TimedOut.Count > 0 ? ", " + TimedOut.Count.ToString(CultureInfo.InvariantCulture) + " timed out" : string.Empty)}");
 
     private List<IndexBootstrapResult> With(IndexBootstrapOutcome outcome) =>
         Results.Where(result => result.Outcome == outcome).ToList();

@@ -6,8 +6,10 @@ namespace QuikApp.Workers.Shared.Mongo;
 /// <summary>Every index QuikApp declares, owner-tagged; later features add theirs to <see cref="All"/>.</summary>
 /// <remarks>
 /// Names: the seed creates its indexes without a name, so MongoDB named them by its default rule
-/// (<see cref="MongoIndexDefinition.DefaultNameFor"/>). We use exactly those names, because an index with the same keys
-/// under another name is a conflict (code 85), not a match. The one exception is the seed's partial index on
+/// (<see cref="MongoIndexDefinition.DefaultNameFor"/>). We use exactly those names, because an identical index under
+/// another name is a conflict (code 85), not a match. Since 5.0 an index's identity is its keys, collation, partial
+/// filter, unique and sparse, so an index differing in one of those may stand beside another on the same keys; the
+/// client-deduplication index uses that to replace the seed's (see its declaration). The other exception is the seed's partial index on
 /// { channelId: 1, createdAt: -1 }: its default name would collide with the full index on the same keys, so it gets
 /// its own. MongoDB (4.6+ FCV, so 7.0) treats a partial and a non-partial index on the same keys as different indexes,
 /// so both can exist under distinct names. The seed's <c>background: true</c> is not rendered: it is ignored since 4.2.
@@ -15,6 +17,16 @@ namespace QuikApp.Workers.Shared.Mongo;
 public static class MongoIndexCatalog
 {
     private const string SeedMessages = "seed: messages indexes";
+
+    /// <summary>
+    /// TTL of <c>files.expiresAt</c>: 7 days after the date. A backstop only — expired-files claims a file up to 15 min
+    /// before expiresAt and deletes its objects and then its document; the TTL monitor reaches a file only when the job
+    /// has not run for days. The seed's 0 made the monitor race the job (and win for short-lived files).
+    /// </summary>
+    public const int FilesExpiryBackstopSeconds = 7 * 86_400;
+
+    /// <summary>Name of the client-deduplication index (not the seed's <c>clientMessageId_1</c>, see its declaration).</summary>
+    public const string ClientMessageIdIndexName = "clientMessageId_1_string";
 
     public static IReadOnlyList<MongoIndexDefinition> All { get; } =
     [
@@ -25,10 +37,19 @@ public static class MongoIndexCatalog
         Seed(QuikAppDatabase.Messages, Collections.Messages, Keys(("workspaceId", 1), ("createdAt", -1)), SeedMessages),
         Seed(QuikAppDatabase.Messages, Collections.Messages, Keys(("mentions", 1), ("createdAt", -1)), SeedMessages),
         Seed(QuikAppDatabase.Messages, Collections.Messages, new BsonDocument("content", "text"), "seed: messages text search"),
-        Seed(QuikAppDatabase.Messages, Collections.Messages, Keys(("clientMessageId", 1)), "seed: client-side deduplication") with
+        // Deviation from the seed (docs/mongodb.md): the seed's { unique: true, sparse: true } indexes explicit nulls, so
+        // the second message written with clientMessageId: null is refused (E11000). Only string ids are deduplicated. Its own
+        // name, so it can be built beside the seed's clientMessageId_1 (a different index since 5.0) before that is dropped.
+        new()
         {
+            Owner = IndexOwner.MessageService,
+            Database = QuikAppDatabase.Messages,
+            Collection = Collections.Messages,
+            Name = ClientMessageIdIndexName,
+            Keys = Keys(("clientMessageId", 1)),
             Unique = true,
-            Sparse = true,
+            PartialFilterExpression = new BsonDocument("clientMessageId", new BsonDocument("$type", "string")),
+            Purpose = "seed: client-side deduplication (string ids only; the seed's sparse index refuses a second explicit null)",
         },
         new()
         {
@@ -48,12 +69,15 @@ public static class MongoIndexCatalog
         Seed(QuikAppDatabase.Messages, Collections.ReadReceipts, Keys(("userId", 1)), "seed: read receipts indexes"),
 
         // QuikApp_files (seed; the files worker owns them)
-        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("fileId", 1)), "seed: file metadata indexes") with { Unique = true },
+        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("fileId", 1)), "seed: file metadata indexes; one document per file (upserts by fileId)") with { Unique = true, Required = true },
         Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("workspaceId", 1), ("createdAt", -1)), "seed: file metadata indexes"),
         Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("uploadedBy", 1)), "seed: file metadata indexes"),
-        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("expiresAt", 1)), "seed: temporary files expire at expiresAt") with
+        // A backstop, not the expiry (docs/analytics.md, "Housekeeping"): the seed's expireAfterSeconds 0 let the TTL monitor
+        // delete a document before expired-files had claimed it and deleted its stored objects, which then leaked. The
+        // backstop is far beyond the job's horizon (15 min lead, every 10 min), so only an outage of days reaches it.
+        Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.Files, Keys(("expiresAt", 1)), "expired-files: unclaimed files expiring soon; TTL only a backstop days after expiresAt") with
         {
-            ExpireAfterSeconds = 0,
+            ExpireAfterSeconds = FilesExpiryBackstopSeconds,
         },
         Owned(IndexOwner.Files, QuikAppDatabase.Files, Collections.TempUploads, Keys(("createdAt", 1)), "seed: temp uploads live one day") with
         {
@@ -75,6 +99,7 @@ public static class MongoIndexCatalog
         Owned(IndexOwner.Moderation, QuikAppDatabase.Moderation, Collections.AutoModResults, Keys(("messageId", 1)), "moderation worker: one result per message (idempotent upsert)") with
         {
             Unique = true,
+            Required = true,
         },
         Owned(IndexOwner.Moderation, QuikAppDatabase.Moderation, Collections.Reports, Keys(("status", 1), ("reviewedAt", 1)), "moderation worker: review queue by status"),
         Owned(IndexOwner.Moderation, QuikAppDatabase.Ml, Collections.Models, Keys(("kind", 1), ("status", 1), ("promotedAt", -1)), "moderation learning: newest promoted model per kind"),
@@ -88,17 +113,20 @@ public static class MongoIndexCatalog
         Owned(IndexOwner.Analytics, QuikAppDatabase.Analytics, Collections.DailyMessageStats, Keys(("workspaceId", 1), ("date", 1)), "analytics: daily-message-stats $merge on { workspaceId, date }") with
         {
             Unique = true,
+            Required = true,
         },
         // Same on fields, date first: $merge ignores key order, and moderation-daily clears a date range across workspaces.
         Owned(IndexOwner.Analytics, QuikAppDatabase.Analytics, Collections.ModerationDaily, Keys(("date", 1), ("workspaceId", 1)), "analytics: moderation-daily $merge on { workspaceId, date }") with
         {
             Unique = true,
+            Required = true,
         },
         Owned(IndexOwner.Analytics, QuikAppDatabase.Messages, Collections.Messages, Keys(("updatedAt", 1)), "analytics: messages changed since the last run (daily-message-stats, unread-counts, counter-reconciliation)"),
         Owned(IndexOwner.Analytics, QuikAppDatabase.Moderation, Collections.AutoModResults, Keys(("processedAt", 1)), "analytics: moderation-daily, results processed per day"),
         Owned(IndexOwner.Analytics, QuikAppDatabase.Moderation, Collections.Reports, Keys(("createdAt", 1)), "analytics: moderation-daily, reports opened per day"),
 
-        // Scheduling (every worker that schedules jobs); locks needs none beyond _id.
+        // Scheduling (every worker that schedules jobs); locks needs none beyond _id, which is always unique (so nothing to
+        // require there).
         Owned(IndexOwner.Scheduling, QuikAppDatabase.Analytics, Collections.JobRuns, Keys(("job", 1), ("startedAt", -1)), "scheduling: a job's runs, latest first"),
 
         // TTL housekeeping (analytics worker). Partial, so each holds only the few documents its job looks for; the jobs'

@@ -31,6 +31,12 @@ public sealed record MongoIndexDefinition
 
     public bool Unique { get; init; }
 
+    /// <summary>
+    /// The worker's correctness rests on this index (a uniqueness idempotent writes or a $merge depend on): while it is
+    /// missing or conflicting the worker is not ready and does not consume (<see cref="MongoRequiredIndexGate"/>).
+    /// </summary>
+    public bool Required { get; init; }
+
     public bool Sparse { get; init; }
 
     /// <summary>TTL: documents expire this many seconds after the indexed date (0 = at the date itself).</summary>

@@ -31,6 +31,23 @@ public sealed class MongoOptions
     /// <summary>Whether a worker builds the indexes it owns at start-up (see <see cref="MongoIndexBootstrapService"/>).</summary>
     public bool EnsureIndexesOnStart { get; set; } = true;
 
+    /// <summary>
+    /// How long one index build may take at start-up (and in <c>ensure-indexes</c>): sent as createIndexes' maxTimeMS, so
+    /// the server aborts a build that outlives it, and the bootstrap reports it as timed out instead of holding the worker's
+    /// start without bound. Build large indexes out of band (docs/operations.md, "Index builds"). Default 2 minutes.
+    /// </summary>
+    public TimeSpan IndexBuildTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// createIndexes' commitQuorum: how many data-bearing members must finish a build before it commits. Default
+    /// "majority", so one voting member down does not hold every build (the server default, "votingMembers", waits for all).
+    /// Empty: not sent (a standalone server refuses the option).
+    /// </summary>
+    public string IndexCommitQuorum { get; set; } = "majority";
+
+    /// <summary>How often a worker retries a required index that is missing or conflicting (it does not consume meanwhile). Default 30 s.</summary>
+    public TimeSpan RequiredIndexRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     [Required(AllowEmptyStrings = false, ErrorMessage = "Mongo:MessagesDatabase is required.")]
     public string MessagesDatabase { get; set; } = MongoCatalog.DefaultDatabaseNames.Messages;
 

@@ -26,6 +26,17 @@ public sealed class MongoOptionsValidator : IValidateOptions<MongoOptions>
 
         RequirePositive(options.ServerSelectionTimeout, nameof(MongoOptions.ServerSelectionTimeout), failures);
         RequirePositive(options.HealthCheckTimeout, nameof(MongoOptions.HealthCheckTimeout), failures);
+        RequirePositive(options.IndexBuildTimeout, nameof(MongoOptions.IndexBuildTimeout), failures);
+        RequirePositive(options.RequiredIndexRetryInterval, nameof(MongoOptions.RequiredIndexRetryInterval), failures);
+        if (options.IndexBuildTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            failures.Add($"{Key(nameof(MongoOptions.IndexBuildTimeout))} must be at most {TimeSpan.FromMilliseconds(int.MaxValue)} (maxTimeMS is a 32-bit count of milliseconds).");
+        }
+
+        if (options.IndexCommitQuorum is { Length: > 0 } quorum && !IsCommitQuorum(quorum))
+        {
+            failures.Add($"{Key(nameof(MongoOptions.IndexCommitQuorum))} '{quorum}' must be \"majority\", \"votingMembers\", a member count (0-50) or empty.");
+        }
 
         foreach (var database in Enum.GetValues<QuikAppDatabase>())
         {
@@ -46,6 +57,11 @@ public sealed class MongoOptionsValidator : IValidateOptions<MongoOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>"majority", "votingMembers" or a member count; other strings (replica-set tag names) are not used here.</summary>
+    internal static bool IsCommitQuorum(string quorum) =>
+        quorum is "majority" or "votingMembers"
+        || (int.TryParse(quorum, NumberStyles.None, CultureInfo.InvariantCulture, out var members) && members <= 50);
 
     internal static bool IsValidDatabaseName(string databaseName) =>
         databaseName.Length is > 0 and < 64 && databaseName.AsSpan().IndexOfAny(ForbiddenDatabaseNameChars) < 0;

@@ -44,6 +44,7 @@ public static class MongoServiceCollectionExtensions
             provider.GetRequiredService<IMongoClient>(),
             provider.GetRequiredService<IOptions<MongoOptions>>().Value));
         services.TryAddSingleton<MongoIndexBootstrapper>();
+        services.TryAddSingleton<MongoRequiredIndexGate>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IWorkerCommand, EnsureIndexesCommand>());
         return services;
     }
@@ -56,11 +57,20 @@ public static class MongoServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Adds <see cref="MongoHealthCheck"/> under "mongodb", tagged "ready" (a worker without MongoDB cannot make progress).</summary>
+    public const string RequiredIndexesHealthCheckName = "mongodb-required-indexes";
+
+    /// <summary>
+    /// Adds <see cref="MongoHealthCheck"/> under "mongodb", tagged "ready" (a worker without MongoDB cannot make progress),
+    /// and <see cref="MongoRequiredIndexesHealthCheck"/> under "mongodb-required-indexes", tagged "ready" (a worker whose
+    /// required unique indexes are missing must not consume).
+    /// </summary>
     public static IHealthChecksBuilder AddMongoHealthCheck(this IHealthChecksBuilder builder, string name = HealthCheckName)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddCheck<MongoHealthCheck>(name, HealthStatus.Unhealthy, [ReadyTag]);
+        builder.Services.TryAddSingleton<MongoRequiredIndexGate>();
+        return builder
+            .AddCheck<MongoHealthCheck>(name, HealthStatus.Unhealthy, [ReadyTag])
+            .AddCheck<MongoRequiredIndexesHealthCheck>(RequiredIndexesHealthCheckName, HealthStatus.Unhealthy, [ReadyTag]);
     }
 
     /// <summary>

@@ -9,8 +9,14 @@ public sealed class HousekeepingOptions
 {
     public const string SectionName = "Housekeeping";
 
-    /// <summary>The seed's TTL on <c>files.expiresAt</c>: a file expires at the date itself.</summary>
+    /// <summary>The seed's TTL on <c>files.expiresAt</c> (a file expires at the date itself); replaced by a backstop, see <see cref="FilesExpireAfterSeconds"/>.</summary>
     public const int SeedFilesExpireAfterSeconds = 0;
+
+    /// <summary>
+    /// The smallest TTL on <c>files.expiresAt</c> ttl-indexes accepts: one day. Below it the TTL monitor competes with
+    /// expired-files again and deletes documents whose stored objects were never deleted.
+    /// </summary>
+    public const int MinFilesExpireAfterSeconds = 86_400;
 
     /// <summary>The seed's TTL on <c>temp_uploads.createdAt</c>: one day.</summary>
     public const int SeedTempUploadsExpireAfterSeconds = 86_400;
@@ -46,8 +52,12 @@ public sealed class HousekeepingOptions
     /// <summary>How far back the index-usage report reads system.profile. Default 24 hours.</summary>
     public TimeSpan SlowOpsWindow { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>TTL of <c>QuikApp_files.files.expiresAt</c> that ttl-indexes enforces. Default 0 (the seed).</summary>
-    public int FilesExpireAfterSeconds { get; set; } = SeedFilesExpireAfterSeconds;
+    /// <summary>
+    /// TTL of <c>QuikApp_files.files.expiresAt</c> that ttl-indexes enforces: a backstop days after expiresAt, so that only
+    /// expired-files (which deletes the stored objects first) removes expired files. Default 7 days
+    /// (<see cref="Shared.Mongo.MongoIndexCatalog.FilesExpiryBackstopSeconds"/>); at least <see cref="MinFilesExpireAfterSeconds"/>.
+    /// </summary>
+    public int FilesExpireAfterSeconds { get; set; } = Shared.Mongo.MongoIndexCatalog.FilesExpiryBackstopSeconds;
 
     /// <summary>TTL of <c>QuikApp_files.temp_uploads.createdAt</c> that ttl-indexes enforces. Default 86400 (the seed).</summary>
     public int TempUploadsExpireAfterSeconds { get; set; } = SeedTempUploadsExpireAfterSeconds;
@@ -98,7 +108,8 @@ internal sealed partial class HousekeepingOptionsValidator : IValidateOptions<Ho
         Range(problems, nameof(options.MaxBatchesPerRun), options.MaxBatchesPerRun, 1, 100_000);
         Range(problems, nameof(options.SlowOpsLimit), options.SlowOpsLimit, 1, 1_000);
         // TTL expiry: MongoDB accepts 0..2147483647 seconds (a 32-bit int; NaN and negatives are refused).
-        Range(problems, nameof(options.FilesExpireAfterSeconds), options.FilesExpireAfterSeconds, 0, int.MaxValue);
+        // Not below a day: the TTL on files.expiresAt is a backstop behind expired-files, never the expiry itself.
+        Range(problems, nameof(options.FilesExpireAfterSeconds), options.FilesExpireAfterSeconds, HousekeepingOptions.MinFilesExpireAfterSeconds, int.MaxValue);
         Range(problems, nameof(options.TempUploadsExpireAfterSeconds), options.TempUploadsExpireAfterSeconds, 0, int.MaxValue);
 
         foreach (var variant in options.DerivativeVariants)

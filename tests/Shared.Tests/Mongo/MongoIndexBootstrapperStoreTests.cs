@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
@@ -45,8 +46,9 @@ public sealed class MongoIndexBootstrapperStoreTests(MongoTestLane lane)
         await Bootstrapper(catalog).EnsureAsync(AllOwners, ct);
 
         var messages = await IndexesByNameAsync(catalog.Messages, ct);
-        Assert.True(messages["clientMessageId_1"]["unique"].ToBoolean());
-        Assert.True(messages["clientMessageId_1"]["sparse"].ToBoolean());
+        Assert.True(messages["clientMessageId_1_string"]["unique"].ToBoolean());
+        Assert.False(messages["clientMessageId_1_string"].Contains("sparse"));
+        Assert.Equal(BsonDocument.Parse("{ clientMessageId: { $type: 'string' } }"), messages["clientMessageId_1_string"]["partialFilterExpression"]);
         Assert.Equal(BsonDocument.Parse("{ _fts: 'text', _ftsx: 1 }"), messages["content_text"]["key"]);
         Assert.Equal(BsonDocument.Parse("{ content: 1 }"), messages["content_text"]["weights"]);
         Assert.Equal(BsonDocument.Parse("{ deleted: false }"), messages["channelId_1_createdAt_-1_notDeleted"]["partialFilterExpression"]);
@@ -55,7 +57,7 @@ public sealed class MongoIndexBootstrapperStoreTests(MongoTestLane lane)
 
         var files = await IndexesByNameAsync(catalog.Files, ct);
         Assert.True(files["fileId_1"]["unique"].ToBoolean());
-        Assert.Equal(0, files["expiresAt_1"]["expireAfterSeconds"].ToInt32());
+        Assert.Equal(MongoIndexCatalog.FilesExpiryBackstopSeconds, files["expiresAt_1"]["expireAfterSeconds"].ToInt32());
         Assert.Equal(BsonDocument.Parse("{ 'virusScan.status': 1, createdAt: 1 }"), files["virusScan.status_1_createdAt_1"]["key"]);
 
         var tempUploads = await IndexesByNameAsync(catalog.TempUploads, ct);
@@ -107,8 +109,11 @@ public sealed class MongoIndexBootstrapperStoreTests(MongoTestLane lane)
         Assert.Equal(IndexConflictKind.SameKeysDifferentName, ConflictOn(report, "files", "workspaceId_1_createdAt_-1"));
         Assert.Equal(IndexConflictKind.TtlExpiryDiffers, ConflictOn(report, "temp_uploads", "createdAt_1"));
         Assert.All(report.Conflicts, conflict => Assert.NotNull(conflict.ExistingIndex));
-        // The others were still built.
-        Assert.Equal(["expiresAt_1", "virusScan.status_1_createdAt_1"], report.Created.Select(created => created.Index.Name));
+        // The others were still built: every Files index not named above (the owner declares four more).
+        Assert.Equal(
+            ["expiresAt_1", "virusScan.status_1_createdAt_1", "processing.retryAfter_1", "processing.published_1"],
+            report.Created.Select(created => created.Index.Name));
+        Assert.Equal(MongoIndexCatalog.OwnedBy([IndexOwner.Files]).Count, report.Created.Count + report.Conflicts.Count);
         // Nothing that was there was dropped or changed.
         var after = await SnapshotAsync(catalog, ct);
         Assert.All(before, existing => Assert.Contains(existing, after));
@@ -152,6 +157,111 @@ public sealed class MongoIndexBootstrapperStoreTests(MongoTestLane lane)
         Assert.NotNull(service.LastReport);
         Assert.Equal(MongoIndexCatalog.OwnedBy([IndexOwner.Files]).Count, service.LastReport.Created.Count);
         Assert.Contains("fileId_1", (await IndexesByNameAsync(catalog.Files, ct)).Keys);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task EnsureAsync_UpstreamSeedDatabase_ReportsTheSeedsTtlAndTheNonUniqueMessageIdAndBuildsTheRest()
+    {
+        var scope = lane.Require();
+        var ct = TestContext.Current.CancellationToken;
+        var upstream = await (await UpstreamDatabase.In(scope).WithSeedIndexesAsync(ct)).WithConflictingIndexesAsync(ct);
+        var catalog = upstream.Catalog;
+
+        var report = await Bootstrapper(catalog).EnsureAsync([IndexOwner.Files, IndexOwner.Moderation, IndexOwner.MessageService], ct);
+
+        // The seed's TTL 0 is a drift ttl-indexes fixes in place (collMod), not a rebuild.
+        Assert.Equal(IndexConflictKind.TtlExpiryDiffers, ConflictOn(report, "files", "expiresAt_1"));
+        // The upstream non-unique messageId_1 holds the name: the required uniqueness is missing, and reported as such.
+        Assert.Equal(IndexConflictKind.SameNameDifferentOptions, ConflictOn(report, "auto_mod_results", "messageId_1"));
+        Assert.Equal(["auto_mod_results.messageId_1"], report.RequiredUnsatisfied.Select(result => $"{result.Index.Collection}.{result.Index.Name}"));
+        // Since 5.0 a partial unique index is another index than the seed's sparse unique one on the same key: built beside it.
+        var messages = await IndexesByNameAsync(catalog.Messages, ct);
+        Assert.True(messages["clientMessageId_1"]["sparse"].ToBoolean());
+        Assert.Equal(BsonDocument.Parse("{ clientMessageId: { $type: 'string' } }"), messages["clientMessageId_1_string"]["partialFilterExpression"]);
+        // The seed's unnamed partial index never existed (its default name was taken); ours is built under its own name.
+        Assert.Equal(BsonDocument.Parse("{ deleted: false }"), messages["channelId_1_createdAt_-1_notDeleted"]["partialFilterExpression"]);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task EnsureAsync_DuplicateMessageIdsAlreadyStored_ReportsDuplicateKeysInsteadOfThrowing()
+    {
+        var scope = lane.Require();
+        var ct = TestContext.Current.CancellationToken;
+        var messageId = ObjectId.GenerateNewId();
+        // No index yet (or a non-unique one under another name): nothing stopped duplicate results.
+        var upstream = await UpstreamDatabase.In(scope).WithDocumentsAsync(
+            scope.CreateCatalog().AutoModResults,
+            [new BsonDocument { { "messageId", messageId }, { "score", 0.1 } }, new BsonDocument { { "messageId", messageId }, { "score", 0.9 } }],
+            ct);
+
+        var report = await Bootstrapper(upstream.Catalog).EnsureAsync([IndexOwner.Moderation], ct);
+
+        var result = Assert.Single(report.Results, r => r.Index.Collection == "auto_mod_results" && r.Index.Name == "messageId_1");
+        Assert.Equal(IndexConflictKind.DuplicateKeys, result.ConflictKind);
+        Assert.Contains($"{upstream.Catalog.DatabaseName(QuikAppDatabase.Moderation)}.auto_mod_results", result.Detail, StringComparison.Ordinal);
+        Assert.Equal([result], report.RequiredUnsatisfied);
+        Assert.DoesNotContain("messageId_1", (await IndexesByNameAsync(upstream.Catalog.AutoModResults, ct)).Keys);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task BootstrapService_RequiredIndexHeldByANonUniqueOne_IsNotReadyAndDoesNotOpenTheGate()
+    {
+        var scope = lane.Require();
+        var ct = TestContext.Current.CancellationToken;
+        var upstream = await UpstreamDatabase.In(scope).WithConflictingIndexesAsync(ct);
+        var gate = new MongoRequiredIndexGate();
+        var service = new MongoIndexBootstrapService(
+            Bootstrapper(upstream.Catalog),
+            Options.Create(scope.CreateOptions()),
+            new MongoIndexOwners([IndexOwner.Moderation]),
+            NullLogger<MongoIndexBootstrapService>.Instance,
+            gate);
+
+        await service.StartAsync(ct);
+
+        Assert.False(gate.IsOpen);
+        var health = await new MongoRequiredIndexesHealthCheck(gate).CheckHealthAsync(new HealthCheckContext(), ct);
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Contains("auto_mod_results", health.Description, StringComparison.Ordinal);
+        await service.StopAsync(ct);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ClientMessageIdIndex_TwoExplicitNulls_BothStored_ADuplicateStringRefused()
+    {
+        var scope = lane.Require();
+        var ct = TestContext.Current.CancellationToken;
+        var catalog = scope.CreateCatalog();
+        var index = Assert.Single(MongoIndexCatalog.All, i => i.Name == MongoIndexCatalog.ClientMessageIdIndexName);
+        await Bootstrapper(catalog).EnsureAsync([index], ct);
+        var (workspace, channel, user) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var now = DateTime.UtcNow;
+
+        // The seed writes clientMessageId: null when the client sent none; the seed's sparse index refused the second one.
+        await catalog.Messages.InsertOneAsync(UpstreamDatabase.SeedMessage(workspace, channel, user, now), cancellationToken: ct);
+        await catalog.Messages.InsertOneAsync(UpstreamDatabase.SeedMessage(workspace, channel, user, now), cancellationToken: ct);
+        await catalog.Messages.InsertOneAsync(UpstreamDatabase.SeedMessage(workspace, channel, user, now, "client-1"), cancellationToken: ct);
+        var duplicate = await Assert.ThrowsAsync<MongoWriteException>(() =>
+            catalog.Messages.InsertOneAsync(UpstreamDatabase.SeedMessage(workspace, channel, user, now, "client-1"), cancellationToken: ct));
+
+        Assert.Equal(ServerErrorCategory.DuplicateKey, duplicate.WriteError.Category);
+        Assert.Equal(3, await catalog.Messages.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task SeedsSparseClientMessageIdIndex_SecondExplicitNull_IsRefused_WhyTheCatalogDeviates()
+    {
+        var scope = lane.Require();
+        var ct = TestContext.Current.CancellationToken;
+        var upstream = await UpstreamDatabase.In(scope).WithSeedIndexesAsync(ct);
+        var (workspace, channel, user) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await upstream.Catalog.Messages.InsertOneAsync(UpstreamDatabase.SeedMessage(workspace, channel, user, DateTime.UtcNow), cancellationToken: ct);
+
+        var second = await Assert.ThrowsAsync<MongoWriteException>(() =>
+            upstream.Catalog.Messages.InsertOneAsync(UpstreamDatabase.SeedMessage(workspace, channel, user, DateTime.UtcNow), cancellationToken: ct));
+
+        // A sparse index skips only documents without the field; an explicit null is indexed, so two collide.
+        Assert.Equal(ServerErrorCategory.DuplicateKey, second.WriteError.Category);
     }
 
     private static MongoIndexBootstrapper Bootstrapper(MongoCatalog catalog) => new(catalog, NullLogger<MongoIndexBootstrapper>.Instance);

@@ -66,7 +66,33 @@ public sealed class MongoIndexBootstrapperTests
         var result = MongoIndexBootstrapper.ClassifyConflict(Find("expiresAt_1"), Database, [IdIndex, existing], ServerError);
 
         Assert.Equal(IndexConflictKind.TtlExpiryDiffers, result.ConflictKind);
-        Assert.Equal("expireAfterSeconds: declared 0, existing 3600", result.Detail);
+        Assert.Equal("expireAfterSeconds: declared 604800, existing 3600", result.Detail);
+    }
+
+    [Fact]
+    public void ClassifyConflict_SeedsTtlAtTheDate_IsTtlExpiryDiffers_WhichTtlIndexesFixesWithCollMod()
+    {
+        // What the seed's db.files.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 }) leaves.
+        var existing = BsonDocument.Parse("{ v: 2, key: { expiresAt: 1 }, name: 'expiresAt_1', expireAfterSeconds: 0 }");
+
+        var result = MongoIndexBootstrapper.ClassifyConflict(Find("expiresAt_1"), Database, [IdIndex, existing], ServerError);
+
+        Assert.Equal(IndexConflictKind.TtlExpiryDiffers, result.ConflictKind);
+        Assert.Equal("expireAfterSeconds: declared 604800, existing 0", result.Detail);
+    }
+
+    [Fact]
+    public void ClassifyConflict_NonUniqueIndexUnderAnotherName_PrefersTheSameKeysIndexThatIsTheSameIndex()
+    {
+        // Since 5.0 unique is part of an index's identity: a non-unique index on the keys does not make ours "the same".
+        var nonUnique = BsonDocument.Parse("{ v: 2, key: { messageId: 1 }, name: 'by_message' }");
+        var unique = BsonDocument.Parse("{ v: 2, key: { messageId: 1 }, name: 'message_unique', unique: true }");
+        var index = Assert.Single(MongoIndexCatalog.All, i => i.Collection == MongoCatalog.Collections.AutoModResults && i.Name == "messageId_1");
+
+        var result = MongoIndexBootstrapper.ClassifyConflict(index, Database, [IdIndex, nonUnique, unique], ServerError);
+
+        Assert.Equal(IndexConflictKind.SameKeysDifferentName, result.ConflictKind);
+        Assert.Equal("message_unique", result.ExistingIndex!["name"].AsString);
     }
 
     [Fact]

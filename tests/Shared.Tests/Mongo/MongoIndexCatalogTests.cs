@@ -16,7 +16,8 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_messages", "messages", "{ workspaceId: 1, createdAt: -1 }", "{}" },
         { "QuikApp_messages", "messages", "{ mentions: 1, createdAt: -1 }", "{}" },
         { "QuikApp_messages", "messages", "{ content: 'text' }", "{}" },
-        { "QuikApp_messages", "messages", "{ clientMessageId: 1 }", "{ unique: true, sparse: true }" },
+        // Deviation from the seed's { unique: true, sparse: true }: a sparse index indexes explicit nulls (docs/mongodb.md).
+        { "QuikApp_messages", "messages", "{ clientMessageId: 1 }", "{ unique: true, partialFilterExpression: { clientMessageId: { $type: 'string' } } }" },
         { "QuikApp_messages", "messages", "{ channelId: 1, createdAt: -1 }", "{ partialFilterExpression: { deleted: false } }" },
         { "QuikApp_messages", "reactions", "{ messageId: 1, emoji: 1 }", "{}" },
         { "QuikApp_messages", "reactions", "{ userId: 1, messageId: 1 }", "{ unique: true }" },
@@ -25,7 +26,8 @@ public sealed class MongoIndexCatalogTests
         { "QuikApp_files", "files", "{ fileId: 1 }", "{ unique: true }" },
         { "QuikApp_files", "files", "{ workspaceId: 1, createdAt: -1 }", "{}" },
         { "QuikApp_files", "files", "{ uploadedBy: 1 }", "{}" },
-        { "QuikApp_files", "files", "{ expiresAt: 1 }", "{ expireAfterSeconds: 0 }" },
+        // Deviation from the seed's 0: a backstop behind expired-files (docs/analytics.md, "Housekeeping").
+        { "QuikApp_files", "files", "{ expiresAt: 1 }", "{ expireAfterSeconds: 604800 }" },
         { "QuikApp_files", "temp_uploads", "{ createdAt: 1 }", "{ expireAfterSeconds: 86400 }" },
         { "QuikApp_moderation", "auto_mod_results", "{ messageId: 1 }", "{ unique: true }" },
         { "QuikApp_moderation", "reports", "{ status: 1, reviewedAt: 1 }", "{}" },
@@ -83,6 +85,43 @@ public sealed class MongoIndexCatalogTests
             .Select(group => group.Key);
 
         Assert.Empty(duplicates);
+    }
+
+    [Fact]
+    public void All_RequiredIndexes_AreTheUniquenessInvariantsOfTheWorkers()
+    {
+        var required = MongoIndexCatalog.All.Where(index => index.Required).Select(index => $"{index.Collection}.{index.Name}");
+
+        Assert.Equal(
+            ["files.fileId_1", "auto_mod_results.messageId_1", "daily_message_stats.workspaceId_1_date_1", "moderation_daily.date_1_workspaceId_1"],
+            required);
+        Assert.All(MongoIndexCatalog.All.Where(index => index.Required), index =>
+        {
+            Assert.True(index.Unique);
+            Assert.NotEqual(IndexOwner.MessageService, index.Owner);
+        });
+    }
+
+    [Fact]
+    public void All_FilesExpiryTtl_IsABackstopFarBeyondTheExpiredFilesHorizon()
+    {
+        var ttl = Assert.Single(MongoIndexCatalog.All, index => index.Collection == MongoCatalog.Collections.Files && index.ExpireAfterSeconds is not null);
+
+        // expired-files claims 15 min ahead every 10 min; the monitor may only act after days of housekeeping outage.
+        Assert.Equal("expiresAt_1", ttl.Name);
+        Assert.True(ttl.ExpireAfterSeconds >= TimeSpan.FromDays(1).TotalSeconds, $"expireAfterSeconds {ttl.ExpireAfterSeconds}");
+    }
+
+    [Fact]
+    public void All_ClientMessageId_IsUniqueOnlyAmongStrings_SoExplicitNullsDoNotCollide()
+    {
+        var index = Assert.Single(MongoIndexCatalog.All, index => index.Keys.Equals(BsonDocument.Parse("{ clientMessageId: 1 }")));
+
+        Assert.True(index.Unique);
+        Assert.False(index.Sparse);
+        Assert.Equal(BsonDocument.Parse("{ clientMessageId: { $type: 'string' } }"), index.PartialFilterExpression);
+        // Not the seed's default name, so it can be built beside the seed's sparse index before that one is dropped.
+        Assert.Equal("clientMessageId_1_string", index.Name);
     }
 
     [Fact]

@@ -8,11 +8,39 @@ public sealed class MongoIndexDefinitionTests
     [Fact]
     public void ToIndexSpec_UniqueSparse_RendersOnlyTheOptionsThatAreSet()
     {
-        var index = Find(MongoCatalog.Collections.Messages, "clientMessageId_1");
+        var index = new MongoIndexDefinition
+        {
+            Owner = IndexOwner.MessageService,
+            Database = QuikAppDatabase.Messages,
+            Collection = MongoCatalog.Collections.Messages,
+            Name = "clientMessageId_1",
+            Keys = BsonDocument.Parse("{ clientMessageId: 1 }"),
+            Unique = true,
+            Sparse = true,
+            Purpose = "the seed's shape",
+        };
 
         Assert.Equal(
             BsonDocument.Parse("{ key: { clientMessageId: 1 }, name: 'clientMessageId_1', unique: true, sparse: true }"),
             index.ToIndexSpec());
+    }
+
+    [Fact]
+    public void ToIndexSpec_ClientMessageId_IsUniqueAmongStringsOnly()
+    {
+        var spec = Find(MongoCatalog.Collections.Messages, MongoIndexCatalog.ClientMessageIdIndexName).ToIndexSpec();
+
+        Assert.Equal(
+            BsonDocument.Parse("{ key: { clientMessageId: 1 }, name: 'clientMessageId_1_string', unique: true, partialFilterExpression: { clientMessageId: { $type: 'string' } } }"),
+            spec);
+    }
+
+    [Fact]
+    public void ToIndexSpec_Required_IsNotRendered()
+    {
+        var spec = Find(MongoCatalog.Collections.AutoModResults, "messageId_1").ToIndexSpec();
+
+        Assert.Equal(BsonDocument.Parse("{ key: { messageId: 1 }, name: 'messageId_1', unique: true }"), spec);
     }
 
     [Fact]
@@ -25,11 +53,11 @@ public sealed class MongoIndexDefinitionTests
     }
 
     [Fact]
-    public void ToIndexSpec_TtlAtTheDate_RendersZero()
+    public void ToIndexSpec_FilesExpiry_RendersTheSevenDayBackstopNotTheSeedsZero()
     {
         var spec = Find(MongoCatalog.Collections.Files, "expiresAt_1").ToIndexSpec();
 
-        Assert.Equal(BsonDocument.Parse("{ key: { expiresAt: 1 }, name: 'expiresAt_1', expireAfterSeconds: 0 }"), spec);
+        Assert.Equal(BsonDocument.Parse("{ key: { expiresAt: 1 }, name: 'expiresAt_1', expireAfterSeconds: 604800 }"), spec);
     }
 
     [Fact]
@@ -91,9 +119,9 @@ public sealed class MongoIndexDefinitionTests
     public void DifferencesFrom_ListIndexesShapeOfTheSameIndex_IsEmpty()
     {
         var existing = BsonDocument.Parse(
-            "{ v: 2, key: { clientMessageId: 1 }, name: 'clientMessageId_1', unique: true, sparse: true }");
+            "{ v: 2, key: { clientMessageId: 1 }, name: 'clientMessageId_1_string', unique: true, partialFilterExpression: { clientMessageId: { $type: 'string' } } }");
 
-        Assert.Empty(Find(MongoCatalog.Collections.Messages, "clientMessageId_1").DifferencesFrom(existing));
+        Assert.Empty(Find(MongoCatalog.Collections.Messages, "clientMessageId_1_string").DifferencesFrom(existing));
     }
 
     [Fact]

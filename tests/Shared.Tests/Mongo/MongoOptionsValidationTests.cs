@@ -123,6 +123,39 @@ public sealed class MongoOptionsValidationTests
     }
 
     [Theory]
+    [InlineData("Mongo:IndexBuildTimeout", "00:00:00")]
+    [InlineData("Mongo:IndexBuildTimeout", "30.00:00:00")]
+    [InlineData("Mongo:RequiredIndexRetryInterval", "-00:00:01")]
+    [InlineData("Mongo:IndexCommitQuorum", "everyone")]
+    [InlineData("Mongo:IndexCommitQuorum", "-1")]
+    public void Validate_BadIndexBuildSetting_NamesTheSetting(string key, string value)
+    {
+        var message = Validate(new Dictionary<string, string?> { ["Mongo:ConnectionString"] = "mongodb://mongo/", [key] = value });
+
+        Assert.Contains(key, message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("majority")]
+    [InlineData("votingMembers")]
+    [InlineData("2")]
+    [InlineData("")]
+    public void Validate_CommitQuorumTheServerAccepts_Succeeds(string quorum)
+    {
+        Assert.Null(Validate(new Dictionary<string, string?> { ["Mongo:ConnectionString"] = "mongodb://mongo/", ["Mongo:IndexCommitQuorum"] = quorum }));
+    }
+
+    [Fact]
+    public void Defaults_IndexBuilds_AreBoundedAndDoNotWaitForEveryVotingMember()
+    {
+        var options = new MongoOptions();
+
+        Assert.Equal(TimeSpan.FromMinutes(2), options.IndexBuildTimeout);
+        Assert.Equal("majority", options.IndexCommitQuorum);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.RequiredIndexRetryInterval);
+    }
+
+    [Theory]
     [InlineData("QuikApp.files")]
     [InlineData("QuikApp files")]
     [InlineData("QuikApp$files")]

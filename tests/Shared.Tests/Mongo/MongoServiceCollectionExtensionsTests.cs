@@ -42,11 +42,16 @@ public sealed class MongoServiceCollectionExtensionsTests
 
         var registrations = provider.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
 
-        var registration = Assert.Single(registrations);
-        Assert.Equal("mongodb", registration.Name);
+        Assert.Equal(["mongodb", "mongodb-required-indexes"], registrations.Select(registration => registration.Name));
+        var registration = registrations.First();
         Assert.Contains("ready", registration.Tags);
         Assert.Equal(HealthStatus.Unhealthy, registration.FailureStatus);
         Assert.IsType<MongoHealthCheck>(registration.Factory(provider));
+        // A worker whose required unique indexes are missing must not be ready.
+        var required = registrations.Last();
+        Assert.Contains("ready", required.Tags);
+        Assert.Equal(HealthStatus.Unhealthy, required.FailureStatus);
+        Assert.IsType<MongoRequiredIndexesHealthCheck>(required.Factory(provider));
     }
 
     [Fact(Timeout = 10_000)]

@@ -25,7 +25,7 @@ public sealed class HousekeepingRegistrationTests
         Assert.Equal(TimeSpan.FromHours(1), options.OrphanGracePeriod);
         Assert.Equal((500, 20, 10), (options.BatchSize, options.MaxBatchesPerRun, options.SlowOpsLimit));
         Assert.Equal(TimeSpan.FromHours(24), options.SlowOpsWindow);
-        Assert.Equal((0, 86_400), (options.FilesExpireAfterSeconds, options.TempUploadsExpireAfterSeconds));
+        Assert.Equal((604_800, 86_400), (options.FilesExpireAfterSeconds, options.TempUploadsExpireAfterSeconds));
         Assert.Equal(["thumbnail", "preview"], options.EffectiveDerivativeVariants);
         Assert.Equal(["webp"], options.EffectiveDerivativeExtensions);
     }
@@ -56,7 +56,9 @@ public sealed class HousekeepingRegistrationTests
     [InlineData("Housekeeping:BatchSize", "20000", "Housekeeping:BatchSize must be between 1 and 10000 (got 20000)")]
     [InlineData("Housekeeping:MaxBatchesPerRun", "0", "Housekeeping:MaxBatchesPerRun must be between 1")]
     [InlineData("Housekeeping:SlowOpsLimit", "0", "Housekeeping:SlowOpsLimit must be between 1 and 1000")]
-    [InlineData("Housekeeping:FilesExpireAfterSeconds", "-1", "Housekeeping:FilesExpireAfterSeconds must be between 0 and 2147483647 (got -1)")]
+    [InlineData("Housekeeping:FilesExpireAfterSeconds", "-1", "Housekeeping:FilesExpireAfterSeconds must be between 86400 and 2147483647 (got -1)")]
+    // The seed's 0 is refused: the TTL on files.expiresAt is a backstop behind expired-files, never the expiry.
+    [InlineData("Housekeeping:FilesExpireAfterSeconds", "0", "Housekeeping:FilesExpireAfterSeconds must be between 86400 and 2147483647 (got 0)")]
     [InlineData("Housekeeping:OrphanGracePeriod", "-00:01:00", "Housekeeping:OrphanGracePeriod must not be negative")]
     [InlineData("Housekeeping:DerivativeVariants:0", "Big Thumb", "Housekeeping:DerivativeVariants 'Big Thumb' must be")]
     [InlineData("Housekeeping:DerivativeExtensions:0", "we.bp", "Housekeeping:DerivativeExtensions 'we.bp' must be")]

@@ -124,7 +124,7 @@ public sealed class HousekeepingStoreTests(MongoTestLane lane, S3rverFixture s3r
         Assert.Equal(JobOutcomeStatus.Succeeded, outcome.Status);
         Assert.Equal((2L, 1L, 1L, 0L), (context.Counts["checked"], context.Counts["created"], context.Counts["fixed"], context.Counts["conflicts"]));
         Assert.Equal(86_400, (await Index(catalog.TempUploads, "createdAt_1", ct))["expireAfterSeconds"].ToInt32());
-        Assert.Equal(0, (await Index(catalog.Files, "expiresAt_1", ct))["expireAfterSeconds"].ToInt32());
+        Assert.Equal(MongoIndexCatalog.FilesExpiryBackstopSeconds, (await Index(catalog.Files, "expiresAt_1", ct))["expireAfterSeconds"].ToInt32());
 
         var again = Context(TtlIndexesJob.Name);
         await job.RunAsync(again, ct);

@@ -74,6 +74,31 @@ internal static class IndexUsageReport
             && ops.ToInt64() == 0;
     }
 
+    /// <summary>
+    /// True when the run read nothing it was meant to: there was something to read (a database or collection) and every
+    /// database failed, or every collection's <c>$indexStats</c> and every database's profiler status failed.
+    /// </summary>
+    public static bool NothingRead(IReadOnlyList<DatabaseUsage> databases)
+    {
+        ArgumentNullException.ThrowIfNull(databases);
+        if (databases.Count == 0)
+        {
+            return false;
+        }
+
+        var anyIndexStats = databases.Any(database => database.Collections.Any(collection => collection.Error is null));
+        var anyProfiling = databases.Any(database => database.Profiling is not null);
+        return !anyIndexStats && !anyProfiling;
+    }
+
+    /// <summary>The first error recorded (database or collection), for the run's message.</summary>
+    public static string FirstError(IReadOnlyList<DatabaseUsage> databases)
+    {
+        ArgumentNullException.ThrowIfNull(databases);
+        return databases.Select(database => database.Error ?? database.Collections.Select(collection => collection.Error).FirstOrDefault(error => error is not null))
+            .FirstOrDefault(error => error is not null) ?? "no error recorded";
+    }
+
     /// <summary>Assembles the report stored in <c>QuikApp_analytics.index_usage_reports</c> (its <c>_id</c> is the run id).</summary>
     public static IndexUsageSummary Build(Guid runId, DateTime at, IReadOnlyList<DatabaseUsage> databases)
     {

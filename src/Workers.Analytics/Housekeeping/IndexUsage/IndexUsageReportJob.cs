@@ -54,9 +54,14 @@ public sealed class IndexUsageReportJob(
         context.Add("profiledDatabases", summary.ProfiledDatabases);
         context.Add("slowOps", summary.SlowOps);
         context.Add("errors", summary.Errors);
-        return JobOutcome.Succeeded(string.Create(
+        var message = string.Create(
             CultureInfo.InvariantCulture,
-            $"{summary.Indexes} indexes in {summary.Collections} collections, {summary.UnusedIndexes} unused since restart; {summary.SlowOps} slow operations from {summary.ProfiledDatabases} profiled databases; {summary.Errors} unreadable; report {context.RunId}"));
+            $"{summary.Indexes} indexes in {summary.Collections} collections, {summary.UnusedIndexes} unused since restart; {summary.SlowOps} slow operations from {summary.ProfiledDatabases} profiled databases; {summary.Errors} unreadable; report {context.RunId}");
+        // A report in which nothing could be read (every collection and database refused, typically Unauthorized: the
+        // role lacks indexStats / enableProfiler) is stored for the record, but the run failed: it must show in job_runs.
+        return IndexUsageReport.NothingRead(databases)
+            ? JobOutcome.Failed($"nothing could be read ({IndexUsageReport.FirstError(databases)}); check the workers' role (deploy/mongodb/init-replica-set.js): {message}")
+            : JobOutcome.Succeeded(message);
     }
 
     private static async Task<DatabaseUsage> ReadDatabaseAsync(IMongoDatabase database, DateTime now, HousekeepingOptions settings, CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ public sealed partial class TtlIndexesJob(
     public const string DefaultCron = "0 5 3 * * ?";
 
     private const int NamespaceNotFound = 26;
+    private const int Unauthorized = 13;
 
     public async Task<JobOutcome> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
@@ -57,7 +58,7 @@ public sealed partial class TtlIndexesJob(
                     {
                         conflicts++;
                         context.Add("conflicts");
-                        lines.Add($"{ns}: {report.Conflicts[0].Detail}");
+                        lines.Add($"{ns}: {report.Results.First(result => result.IsUnsatisfied).Detail}");
                     }
                     else
                     {
@@ -69,7 +70,21 @@ public sealed partial class TtlIndexesJob(
                     break;
 
                 case TtlIndexFinding.ExpiryDiffers or TtlIndexFinding.NotTtl:
-                    await CollModAsync(database, declared.Collection, inspection, cancellationToken);
+                    try
+                    {
+                        await CollModAsync(database, declared.Collection, inspection, cancellationToken);
+                    }
+                    catch (MongoCommandException ex) when (ex.Code == Unauthorized)
+                    {
+                        // The role lacks collMod: the drift stays, and the run must say so rather than succeed.
+                        conflicts++;
+                        context.Add("conflicts");
+                        var refused = $"{ns}: {inspection.Detail} refused: {ex.CodeName} ({ex.Code}), the workers' role needs collMod (deploy/mongodb/init-replica-set.js)";
+                        lines.Add(refused);
+                        LogConflict(context.Logger, ns, refused);
+                        break;
+                    }
+
                     context.Add("fixed");
                     lines.Add($"{ns}: {inspection.Detail}");
                     LogFixed(context.Logger, ns, inspection.Detail);

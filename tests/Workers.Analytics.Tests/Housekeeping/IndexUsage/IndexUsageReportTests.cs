@@ -142,4 +142,38 @@ public sealed class IndexUsageReportTests
                 """),
             shape);
     }
+
+    [Fact]
+    public void NothingRead_EveryCollectionAndProfilerRefused_IsTrue_SoTheRunFails()
+    {
+        // What readWrite alone gets: $indexStats needs indexStats, { profile: -1 } needs enableProfiler.
+        var databases = new[]
+        {
+            new DatabaseUsage("QuikApp_messages", [new CollectionIndexStats("messages", [], "Unauthorized (13)")], null, [], "profile: Unauthorized (13)"),
+            new DatabaseUsage("QuikApp_files", [new CollectionIndexStats("files", [], "Unauthorized (13)")], null, [], "profile: Unauthorized (13)"),
+        };
+
+        Assert.True(IndexUsageReport.NothingRead(databases));
+        Assert.Equal("profile: Unauthorized (13)", IndexUsageReport.FirstError(databases));
+    }
+
+    [Fact]
+    public void NothingRead_OneCollectionRead_IsFalse()
+    {
+        var databases = new[]
+        {
+            new DatabaseUsage("QuikApp_messages", [new CollectionIndexStats("messages", [Stat("_id_", "{ _id: 1 }", 3)])], null, [], "profile: Unauthorized (13)"),
+            new DatabaseUsage("QuikApp_files", [new CollectionIndexStats("files", [], "Unauthorized (13)")], null, []),
+        };
+
+        Assert.False(IndexUsageReport.NothingRead(databases));
+    }
+
+    [Fact]
+    public void NothingRead_EmptyDatabasesWithTheProfilerReadable_IsFalse()
+    {
+        var databases = new[] { new DatabaseUsage("QuikApp_ml", [], new ProfilingStatus(0, 100, 1.0), []) };
+
+        Assert.False(IndexUsageReport.NothingRead(databases));
+    }
 }

@@ -17,7 +17,7 @@ public sealed class TtlIndexDriftTests
         var targets = TtlIndexDrift.Targets(new HousekeepingOptions());
 
         Assert.Equal(
-            ["QuikApp_files.files expiresAt_1 0", "QuikApp_files.temp_uploads createdAt_1 86400"],
+            ["QuikApp_files.files expiresAt_1 604800", "QuikApp_files.temp_uploads createdAt_1 86400"],
             targets.Select(index => $"{new MongoOptions().DatabaseName(index.Database)}.{index.Collection} {index.Name} {index.ExpireAfterSeconds}"));
     }
 
@@ -39,9 +39,9 @@ public sealed class TtlIndexDriftTests
     }
 
     [Theory]
-    [InlineData("0")]
-    [InlineData("NumberLong(0)")]
-    [InlineData("0.0")]
+    [InlineData("604800")]
+    [InlineData("NumberLong(604800)")]
+    [InlineData("604800.0")]
     public void Inspect_SameExpiryInAnyNumericType_Matches(string stored)
     {
         var inspection = TtlIndexDrift.Inspect(FilesTtl, [IdIndex, BsonDocument.Parse($"{{ v: 2, key: {{ expiresAt: 1 }}, name: 'expiresAt_1', expireAfterSeconds: {stored} }}")]);
@@ -57,7 +57,19 @@ public sealed class TtlIndexDriftTests
 
         Assert.Equal(TtlIndexFinding.ExpiryDiffers, inspection.Finding);
         Assert.Equal("expiresAt_1", inspection.ExistingName);
-        Assert.Contains("3600 s instead of 0 s", inspection.Detail, StringComparison.Ordinal);
+        Assert.Contains("3600 s instead of 604800 s", inspection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_SeedsExpiryAtTheDate_DiffersAndIsSetToTheBackstopWithCollMod()
+    {
+        // The seed's db.files.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 }): the monitor would race expired-files.
+        var inspection = TtlIndexDrift.Inspect(FilesTtl, [IdIndex, BsonDocument.Parse("{ v: 2, key: { expiresAt: 1 }, name: 'expiresAt_1', expireAfterSeconds: 0 }")]);
+
+        Assert.Equal(TtlIndexFinding.ExpiryDiffers, inspection.Finding);
+        Assert.Equal(
+            BsonDocument.Parse("{ collMod: 'files', index: { name: 'expiresAt_1', expireAfterSeconds: 604800 } }"),
+            TtlIndexDrift.CollModCommand("files", inspection.ExistingName!, inspection.DeclaredSeconds, null));
     }
 
     [Fact]
