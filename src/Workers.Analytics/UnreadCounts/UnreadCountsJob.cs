@@ -146,7 +146,7 @@ public sealed partial class UnreadCountsJob(
             return;
         }
 
-        var result = await catalog.ReadReceipts.BulkWriteAsync(updates, Unordered, cancellationToken).ConfigureAwait(false);
+        var result = await JobWrites.Bounded(catalog.ReadReceipts).BulkWriteAsync(updates, Unordered, cancellationToken).ConfigureAwait(false);
         context.Add("receiptsUpdated", result.ModifiedCount);
         context.Add("receiptsSkipped", updates.Count - result.MatchedCount);
         updates.Clear();

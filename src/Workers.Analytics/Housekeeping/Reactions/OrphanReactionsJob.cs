@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using QuikApp.Workers.Analytics.Housekeeping.State;
+using QuikApp.Workers.Analytics.Incremental;
 using QuikApp.Workers.Shared.Mongo;
 using QuikApp.Workers.Shared.Scheduling;
 
@@ -69,7 +70,7 @@ public sealed partial class OrphanReactionsJob(
 
             if (result.OrphanIds.Count > 0)
             {
-                var deleted = await reactions.DeleteManyAsync(OrphanReactionScan.DeleteFilter(result), cancellationToken);
+                var deleted = await JobWrites.Bounded(reactions).DeleteManyAsync(OrphanReactionScan.DeleteFilter(result), cancellationToken);
                 context.Add("orphansDeleted", deleted.DeletedCount);
             }
 
