@@ -22,8 +22,13 @@ public sealed class MongoJobRunStore : IJobRunStore
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        _runs = catalog.Collection<BsonDocument>(options.Value.Database, MongoCatalog.Collections.JobRuns);
+        // Bounded like the leases (wtimeout = Scheduling:OperationTimeout): recording a run must not hold the runner for ever.
+        _runs = MongoOperationBounds.WithWriteTimeout(
+            catalog.Collection<BsonDocument>(options.Value.Database, MongoCatalog.Collections.JobRuns), options.Value.OperationTimeout);
     }
+
+    /// <summary>The handle every record goes through (its settings are what tests assert).</summary>
+    internal IMongoCollection<BsonDocument> Runs => _runs;
 
     public Task RecordStartAsync(JobRunStart start, CancellationToken cancellationToken)
     {

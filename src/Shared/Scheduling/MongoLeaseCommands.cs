@@ -21,30 +21,33 @@ public static class MongoLeaseCommands
     public const string ReleasedAt = "releasedAt";
 
     /// <summary>Matches the job's lease when it is expired or ours, and, for a scheduled firing, when its slot has not run yet.</summary>
+    /// <remarks>
+    /// "Expired" is written <c>{ lockedUntil: { $not: { $gte: now } } }</c>, not <c>{ $lt: now }</c>: comparison operators
+    /// only match values of the same BSON type, so a lease whose <c>lockedUntil</c> is null, missing or not a date would
+    /// match neither "expired" nor "held" and could never be taken again, while <see cref="ToState"/> and
+    /// <see cref="LeaseRules"/> read it as free. The same holds for <c>lastFireTime</c> ("not run" unless a date at or after
+    /// the slot).
+    /// </remarks>
     public static BsonDocument AcquireFilter(LeaseRequest request, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var leaseFree = new BsonDocument("$or", new BsonArray
-        {
-            new BsonDocument(LockedUntil, new BsonDocument("$lt", Date(now))),
-            new BsonDocument(Owner, request.Owner),
-        });
-        if (request.FireTime is not { } fireTime)
-        {
-            return new BsonDocument(Id, request.Name).AddRange(leaseFree);
-        }
-
-        // { lastFireTime: null } also matches a document without the field: a lease so far only taken by run-job.
-        var slotNotRun = new BsonDocument("$or", new BsonArray
-        {
-            new BsonDocument(LastFireTime, new BsonDocument("$lt", Date(fireTime))),
-            new BsonDocument(LastFireTime, BsonNull.Value),
-        });
-        return new BsonDocument
+        var filter = new BsonDocument
         {
             { Id, request.Name },
-            { "$and", new BsonArray { leaseFree, slotNotRun } },
+            {
+                "$or", new BsonArray
+                {
+                    new BsonDocument(LockedUntil, NotAtOrAfter(now)),
+                    new BsonDocument(Owner, request.Owner),
+                }
+            },
         };
+        if (request.FireTime is { } fireTime)
+        {
+            filter.Add(LastFireTime, NotAtOrAfter(fireTime));
+        }
+
+        return filter;
     }
 
     /// <summary>Takes the lease from now for <see cref="LeaseRequest.Duration"/>; a scheduled firing also records its slot.</summary>
@@ -105,6 +108,12 @@ public static class MongoLeaseCommands
     }
 
     internal static BsonDateTime Date(DateTimeOffset instant) => new(instant.UtcDateTime);
+
+    /// <summary>An instant as MongoDB stores it: a BSON date has millisecond precision, so anything finer is cut off.</summary>
+    public static DateTimeOffset Millis(DateTimeOffset instant) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
+
+    private static BsonDocument NotAtOrAfter(DateTimeOffset instant) => new("$not", new BsonDocument("$gte", Date(instant)));
 
     private static DateTimeOffset? OptionalDate(BsonDocument document, string field) =>
         document.GetValue(field, BsonNull.Value) is BsonDateTime date ? new DateTimeOffset(date.ToUniversalTime(), TimeSpan.Zero) : null;

@@ -23,10 +23,15 @@ public sealed class MongoLeaseStore : ILeaseStore
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        // Reads decide catch-up and explain refusals: read what the primary has, not a lagging secondary.
-        _locks = catalog.Collection<BsonDocument>(options.Value.Database, MongoCatalog.Collections.Locks);
+        // Reads decide catch-up and explain refusals: the catalog's handle reads the primary. Writes wait for w:majority at
+        // most Scheduling:OperationTimeout (wtimeout), so a renewal does not wait past the lease it is meant to extend.
+        _locks = MongoOperationBounds.WithWriteTimeout(
+            catalog.Collection<BsonDocument>(options.Value.Database, MongoCatalog.Collections.Locks), options.Value.OperationTimeout);
         _time = time;
     }
+
+    /// <summary>The handle every lease operation goes through (its settings are what tests assert).</summary>
+    internal IMongoCollection<BsonDocument> Locks => _locks;
 
     public async Task<LeaseAcquisition> TryAcquireAsync(LeaseRequest request, CancellationToken cancellationToken)
     {
@@ -42,7 +47,8 @@ public sealed class MongoLeaseStore : ILeaseStore
                 options,
                 cancellationToken).ConfigureAwait(false);
             var previous = before is null ? null : MongoLeaseCommands.ToState(before);
-            return LeaseAcquisition.Taken(now + request.Duration, LeaseRules.Evaluate(previous, request.Owner, now, request.FireTime), previous);
+            // What was stored (BSON dates are milliseconds), so callers compare against the value the next reader sees.
+            return LeaseAcquisition.Taken(MongoLeaseCommands.Millis(now + request.Duration), LeaseRules.Evaluate(previous, request.Owner, now, request.FireTime), previous);
         }
         catch (Exception ex) when (IsDuplicateKey(ex))
         {
@@ -60,7 +66,7 @@ public sealed class MongoLeaseStore : ILeaseStore
             MongoLeaseCommands.OwnedFilter(name, owner),
             MongoLeaseCommands.RenewUpdate(now, duration),
             cancellationToken: cancellationToken).ConfigureAwait(false);
-        return result.MatchedCount == 1 ? now + duration : null;
+        return result.MatchedCount == 1 ? MongoLeaseCommands.Millis(now + duration) : null;
     }
 
     public async Task ReleaseAsync(string name, string owner, CancellationToken cancellationToken)

@@ -13,6 +13,13 @@ public sealed class SchedulingOptions
     /// <summary>How often a running job extends its lease. At most half of <see cref="LeaseDuration"/>, so one failed renewal can be retried. Default 30 s.</summary>
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a <c>locks</c> or <c>job_runs</c> write waits for w:majority (<c>wtimeout</c>). At most
+    /// <see cref="RenewInterval"/>, so a stuck renewal ends before the next one is due; a renewal still unanswered at the
+    /// lease's end is abandoned by the heartbeat anyway (docs/scheduling.md, "Timeouts"). Default 10 s.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The database holding <c>locks</c> and <c>job_runs</c>, by role (its name comes from Mongo:*Database). Default Analytics.</summary>
     public QuikAppDatabase Database { get; set; } = QuikAppDatabase.Analytics;
 

@@ -29,6 +29,17 @@ public sealed class SchedulingOptionsValidator(IEnumerable<ScheduledJobRegistrat
                 $"{Key(nameof(SchedulingOptions.LeaseDuration))} ({options.LeaseDuration}), so a lease survives one failed renewal.");
         }
 
+        if (options.OperationTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{Key(nameof(SchedulingOptions.OperationTimeout))} must be positive (e.g. 00:00:10).");
+        }
+        else if (options.RenewInterval > TimeSpan.Zero && options.OperationTimeout > options.RenewInterval)
+        {
+            failures.Add(
+                $"{Key(nameof(SchedulingOptions.OperationTimeout))} ({options.OperationTimeout}) must be at most " +
+                $"{Key(nameof(SchedulingOptions.RenewInterval))} ({options.RenewInterval}), so a hung renewal ends before the next is due.");
+        }
+
         var declared = SchedulingIndexes.Databases();
         if (!declared.Contains(options.Database))
         {

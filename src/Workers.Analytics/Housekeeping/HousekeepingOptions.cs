@@ -40,6 +40,16 @@ public sealed class HousekeepingOptions
     /// </summary>
     public TimeSpan OrphanGracePeriod { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// orphan-reactions refuses to delete a batch in which more than this share of the judged reactions look orphaned
+    /// (see <see cref="OrphanImplausibleMinBatch"/>), and fails the run instead: that many orphans means the existence check
+    /// is wrong, not that the messages are gone. Default 0.5.
+    /// </summary>
+    public double OrphanImplausibleRatio { get; set; } = 0.5;
+
+    /// <summary>The smallest number of judged reactions in a batch for <see cref="OrphanImplausibleRatio"/> to apply. Default 20.</summary>
+    public int OrphanImplausibleMinBatch { get; set; } = 20;
+
     /// <summary>Documents per batch (files claimed, messages deleted, reactions scanned). Default 500.</summary>
     public int BatchSize { get; set; } = 500;
 
@@ -104,6 +114,12 @@ internal sealed partial class HousekeepingOptionsValidator : IValidateOptions<Ho
             problems.Add($"{HousekeepingOptions.Key(nameof(options.OrphanGracePeriod))} must not be negative (got {options.OrphanGracePeriod}).");
         }
 
+        if (!(options.OrphanImplausibleRatio is > 0 and <= 1))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{HousekeepingOptions.Key(nameof(options.OrphanImplausibleRatio))} must be above 0 and at most 1 (got {options.OrphanImplausibleRatio})."));
+        }
+
+        Range(problems, nameof(options.OrphanImplausibleMinBatch), options.OrphanImplausibleMinBatch, 1, MaxBatchSize);
         Range(problems, nameof(options.BatchSize), options.BatchSize, 1, MaxBatchSize);
         Range(problems, nameof(options.MaxBatchesPerRun), options.MaxBatchesPerRun, 1, 100_000);
         Range(problems, nameof(options.SlowOpsLimit), options.SlowOpsLimit, 1, 1_000);

@@ -8,7 +8,7 @@ namespace QuikApp.Workers.Analytics.Incremental;
 /// <remarks>Reads go to the primary (as every catalog handle does): a job must see the watermark its own previous run saved.</remarks>
 public sealed class JobStateStore(MongoCatalog catalog)
 {
-    private readonly IMongoCollection<BsonDocument> _states = catalog.JobState;
+    private readonly IMongoCollection<BsonDocument> _states = JobWrites.Bounded(catalog.JobState);
 
     public async Task<JobState> ReadAsync(string job, CancellationToken cancellationToken)
     {

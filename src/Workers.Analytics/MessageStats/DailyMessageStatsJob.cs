@@ -115,11 +115,11 @@ public sealed partial class DailyMessageStatsJob(
         var analytics = catalog.DatabaseName(QuikAppDatabase.Analytics);
         foreach (var batch in clauses.Chunk(settings.ClausesPerBatch))
         {
-            await catalog.Messages.AggregateToCollectionAsync(
+            await JobWrites.Bounded(catalog.Messages).AggregateToCollectionAsync(
                 PipelineDefinition<BsonDocument, BsonDocument>.Create(DailyMessageStatsPipelines.Recompute(batch, now, analytics)),
                 Aggregate,
                 cancellationToken).ConfigureAwait(false);
-            var zeroed = await catalog.DailyMessageStats.UpdateManyAsync(
+            var zeroed = await JobWrites.Bounded(catalog.DailyMessageStats).UpdateManyAsync(
                 DailyMessageStatsPipelines.NotRecomputedFilter(batch, now),
                 DailyMessageStatsPipelines.ZeroUpdate(now),
                 cancellationToken: cancellationToken).ConfigureAwait(false);

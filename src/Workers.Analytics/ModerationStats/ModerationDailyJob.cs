@@ -41,12 +41,12 @@ public sealed partial class ModerationDailyJob(
         var state = await states.ReadAsync(Name, cancellationToken).ConfigureAwait(false);
         var days = DaysToRecompute(context.Window, state.Watermark, now, settings.Days, settings.Overlap);
 
-        await catalog.AutoModResults.AggregateToCollectionAsync(
+        await JobWrites.Bounded(catalog.AutoModResults).AggregateToCollectionAsync(
             PipelineDefinition<BsonDocument, BsonDocument>.Create(
                 ModerationDailyPipelines.Recompute(days, now, catalog.DatabaseName(QuikAppDatabase.Analytics))),
             new AggregateOptions { AllowDiskUse = true },
             cancellationToken).ConfigureAwait(false);
-        var zeroed = await catalog.ModerationDaily.UpdateManyAsync(
+        var zeroed = await JobWrites.Bounded(catalog.ModerationDaily).UpdateManyAsync(
             ModerationDailyPipelines.NotRecomputedFilter(days, now), ModerationDailyPipelines.ZeroUpdate(now), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         BsonDocument? unattributed;

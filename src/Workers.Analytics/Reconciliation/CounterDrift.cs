@@ -102,8 +102,9 @@ public static class CounterDrift
     /// its counters are right. <paramref name="thread"/> is null for a reply (replies do not have threads of their own).
     /// </summary>
     /// <remarks>
-    /// The filter repeats the <c>updatedAt</c> the message was read with: if the message-service changed the message since,
-    /// the fix matches nothing and the message is looked at again next run (its updatedAt moved). The fix itself does not
+    /// The filter repeats the <c>updatedAt</c> the message was read with and every counter it overwrites, as read
+    /// (compare-and-set): if the message-service changed the message since — even a counter bumped without moving
+    /// <c>updatedAt</c> — the fix matches nothing and the message is looked at again next run. The fix itself does not
     /// touch <c>updatedAt</c>: repairing a derived counter is not a change of the message, and would make the other
     /// incremental jobs redo its day.
     /// </remarks>
@@ -137,6 +138,12 @@ public static class CounterDrift
             { "_id", id },
             { "updatedAt", message.GetValue("updatedAt", BsonNull.Value) },
         };
+        // A missing field reads as null here, and { field: null } matches a missing field: the guard holds either way.
+        foreach (var counter in set.Names)
+        {
+            filter.Add(counter, message.GetValue(counter, BsonNull.Value));
+        }
+
         return new CounterFix(id, reactionsDrifted, threadDrifted, filter, new BsonDocument("$set", set));
     }
 

@@ -30,6 +30,9 @@ public sealed partial class CounterReconciliationJob(
     /// <summary>Hourly, at minute 7 (UTC).</summary>
     public const string DefaultCron = "0 7 * * * ?";
 
+    /// <summary>The server's code for a cursor it no longer has (timed out, or killed).</summary>
+    internal const int CursorNotFoundCode = 43;
+
     private static readonly AggregateOptions Aggregate = new() { AllowDiskUse = true };
 
     public async Task<JobOutcome> RunAsync(JobRunContext context, CancellationToken cancellationToken)
@@ -46,27 +49,24 @@ public sealed partial class CounterReconciliationJob(
 
         var batch = new CandidateBatch(settings.BatchSize);
 
-        // Messages written in the window: themselves, and for a reply its parent (its reply counters may be stale).
-        using (var cursor = await catalog.Messages.Find(ReconciliationQueries.ChangedMessages(window))
-            .Project(ReconciliationQueries.CandidateProjection).ToCursorAsync(cancellationToken).ConfigureAwait(false))
+        // Candidates are read to the end first, then checked: a cursor left open while each batch is checked and fixed
+        // idles on the server between getMores, and a long window outlived the cursor timeout (CursorNotFound, every run
+        // again, since a failed run keeps its watermark and the next window is longer still). Only ids are kept, which the
+        // batch keeps for the whole run anyway to check each message once.
+        List<BsonValue> changed;
+        try
         {
-            await ForEachAsync(cursor, async message =>
-            {
-                await AddAsync(context, batch, message["_id"], cancellationToken).ConfigureAwait(false);
-                if (!CounterDrift.IsTopLevel(message))
-                {
-                    await AddAsync(context, batch, message["threadId"], cancellationToken).ConfigureAwait(false);
-                }
-            }, cancellationToken).ConfigureAwait(false);
+            changed = await ReadCandidatesAsync(window, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoException ex) when (IsCursorNotFound(ex))
+        {
+            LogCursorLost(context.Logger, CursorNotFoundCode);
+            return JobOutcome.Failed("a candidate cursor was dropped by the server (CursorNotFound); nothing was saved, the next run reads the window again");
         }
 
-        // Reactions inserted in the window, whether or not their message was updated alongside.
-        using (var cursor = await catalog.Reactions.Find(ReconciliationQueries.NewReactions(window))
-            .Project(new BsonDocument("messageId", 1)).ToCursorAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var id in changed)
         {
-            await ForEachAsync(cursor, reaction => reaction.GetValue("messageId", BsonNull.Value) is { IsBsonNull: false } messageId
-                ? AddAsync(context, batch, messageId, cancellationToken)
-                : Task.CompletedTask, cancellationToken).ConfigureAwait(false);
+            await AddAsync(context, batch, id, cancellationToken).ConfigureAwait(false);
         }
 
         var sweepAfter = state.SweepAfter;
@@ -99,6 +99,51 @@ public sealed partial class CounterReconciliationJob(
         {
             Window = window.ToJobWindow(now),
         };
+    }
+
+    /// <summary>
+    /// Whether the server dropped a cursor we were reading (code 43): a getMore over OP_MSG fails as a command error, older
+    /// paths as <see cref="MongoCursorNotFoundException"/>. Not transient in the retry sense: the same read will be dropped
+    /// again if it is as slow, so the run fails, keeps its watermark and says why.
+    /// </summary>
+    internal static bool IsCursorNotFound(Exception exception) => exception switch
+    {
+        MongoCursorNotFoundException => true,
+        MongoCommandException command => command.Code == CursorNotFoundCode,
+        _ => false,
+    };
+
+    /// <summary>Messages written in the window (and a written reply's parent), then messages with a reaction inserted in it.</summary>
+    private async Task<List<BsonValue>> ReadCandidatesAsync(ChangeWindow window, CancellationToken cancellationToken)
+    {
+        var ids = new List<BsonValue>();
+        using (var cursor = await catalog.Messages.Find(ReconciliationQueries.ChangedMessages(window))
+            .Project(ReconciliationQueries.CandidateProjection).ToCursorAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await cursor.ForEachAsync(message =>
+            {
+                ids.Add(message["_id"]);
+                if (!CounterDrift.IsTopLevel(message))
+                {
+                    ids.Add(message["threadId"]);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Reactions inserted in the window, whether or not their message was updated alongside.
+        using (var cursor = await catalog.Reactions.Find(ReconciliationQueries.NewReactions(window))
+            .Project(new BsonDocument("messageId", 1)).ToCursorAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await cursor.ForEachAsync(reaction =>
+            {
+                if (reaction.GetValue("messageId", BsonNull.Value) is { IsBsonNull: false } messageId)
+                {
+                    ids.Add(messageId);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ids;
     }
 
     private async Task AddAsync(JobRunContext context, CandidateBatch batch, BsonValue id, CancellationToken cancellationToken)
@@ -153,7 +198,7 @@ public sealed partial class CounterReconciliationJob(
             }
 
             // Guarded on updatedAt (see CounterDrift): matching nothing means the message changed meanwhile.
-            var result = await catalog.Messages.UpdateOneAsync(fix.Filter, fix.Update, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var result = await JobWrites.Bounded(catalog.Messages).UpdateOneAsync(fix.Filter, fix.Update, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (result.MatchedCount == 0)
             {
                 context.Add("skippedConcurrent");
@@ -172,16 +217,8 @@ public sealed partial class CounterReconciliationJob(
         }
     }
 
-    private static async Task ForEachAsync(IAsyncCursor<BsonDocument> cursor, Func<BsonDocument, Task> action, CancellationToken cancellationToken)
-    {
-        while (await cursor.MoveNextAsync(cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var document in cursor.Current)
-            {
-                await action(document).ConfigureAwait(false);
-            }
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Error, Message = "counter-reconciliation lost a candidate cursor (code {Code}); the run fails and the next one reads the window again")]
+    private static partial void LogCursorLost(ILogger logger, int code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "counter-reconciliation fixed reactions on {ReactionsFixed}/{ReactionsChecked} messages, replies on {ThreadsFixed}/{ThreadsChecked} threads")]
     private static partial void LogReconciled(ILogger logger, long reactionsFixed, long reactionsChecked, long threadsFixed, long threadsChecked);

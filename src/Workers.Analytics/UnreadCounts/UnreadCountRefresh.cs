@@ -23,8 +23,10 @@ public static class UnreadCountRefresh
 
     /// <summary>
     /// The write for one output row of <see cref="UnreadCountsPipelines.CountUnread"/>, or null when the stored count is right.
-    /// The filter repeats the <c>lastReadAt</c> the count was made against: when the user read the channel meanwhile (the
-    /// message-service moved lastReadAt and reset the count), the update matches nothing and the fresher value stays.
+    /// The filter repeats the <c>lastReadAt</c> the count was made against and the <c>unreadCount</c> that was read beside
+    /// it (compare-and-set): when the user read the channel meanwhile (the message-service moved lastReadAt and reset the
+    /// count) or a new message bumped the live counter, the update matches nothing and the fresher value stays. Without
+    /// the second guard a count made just before a message arrived would set a badge back by one.
     /// </summary>
     public static UpdateOneModel<BsonDocument>? For(BsonDocument row, int cap)
     {
@@ -39,6 +41,8 @@ public static class UnreadCountRefresh
         {
             { "_id", row["_id"] },
             { "lastReadAt", row.GetValue("lastReadAt", BsonNull.Value) },
+            // Missing in the row means missing (or null) in the receipt: { unreadCount: null } matches exactly those.
+            { "unreadCount", row.GetValue("storedUnreadCount", BsonNull.Value) },
         };
         return new UpdateOneModel<BsonDocument>(filter, new BsonDocument("$set", new BsonDocument("unreadCount", computed)));
     }

@@ -14,8 +14,9 @@ namespace QuikApp.Workers.Analytics.UnreadCounts;
 /// <remarks>
 /// Counts are written back with guarded bulk updates, not a <c>$merge</c> into read_receipts: $merge into the collection
 /// being aggregated is allowed (4.4+) but the manual warns it can revisit documents it moved (the Halloween problem);
-/// the guard (<see cref="UnreadCountRefresh"/>) keeps a count made against an old <c>lastReadAt</c> from overwriting a
-/// fresher one; and unchanged counts are not written at all.
+/// the guard (<see cref="UnreadCountRefresh"/>, a compare-and-set on the <c>lastReadAt</c> and <c>unreadCount</c> read)
+/// keeps a count made before the user read the channel, or before a new message bumped the live counter, from
+/// overwriting the fresher value; and unchanged counts are not written at all.
 /// </remarks>
 public sealed partial class UnreadCountsJob(
     MongoCatalog catalog,
@@ -146,7 +147,7 @@ public sealed partial class UnreadCountsJob(
             return;
         }
 
-        var result = await catalog.ReadReceipts.BulkWriteAsync(updates, Unordered, cancellationToken).ConfigureAwait(false);
+        var result = await JobWrites.Bounded(catalog.ReadReceipts).BulkWriteAsync(updates, Unordered, cancellationToken).ConfigureAwait(false);
         context.Add("receiptsUpdated", result.ModifiedCount);
         context.Add("receiptsSkipped", updates.Count - result.MatchedCount);
         updates.Clear();

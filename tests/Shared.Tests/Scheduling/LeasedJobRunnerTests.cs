@@ -230,6 +230,35 @@ public sealed class LeasedJobRunnerTests
         Assert.True(harness.Time.GetUtcNow() >= Slot.AddMinutes(2));
     }
 
+    [Fact(Timeout = 10_000)]
+    public async Task RunAsync_RenewalHangsPastTheLease_CancelsTheJobAtLockedUntil()
+    {
+        // On the old heartbeat a renewal that never answered kept the run going past lockedUntil, when another replica
+        // may already hold the lease: two holders.
+        using var harness = new SchedulingHarness();
+        var started = new TaskCompletionSource();
+        harness.Probe.Behaviour = async (_, token) =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return JobOutcome.Succeeded();
+        };
+        var run = harness.Runner.RunAsync(Scheduled(Slot), TestContext.Current.CancellationToken);
+        await started.Task;
+        harness.Leases.RenewHangs = true;
+
+        for (var i = 0; i < 8 && !run.IsCompleted; i++)
+        {
+            harness.FakeTime.Advance(TimeSpan.FromSeconds(30));
+            await Task.WhenAny(run, Task.Delay(200, TestContext.Current.CancellationToken));
+        }
+
+        var result = await run;
+        Assert.Equal(JobRunStatus.LostLease, result.Status);
+        Assert.True(harness.Time.GetUtcNow() >= Slot.AddMinutes(2));
+        Assert.True(harness.Time.GetUtcNow() < Slot.AddMinutes(2).AddSeconds(30));
+    }
+
     private static JobRunRequest Scheduled(DateTimeOffset slot) => new(Job, JobRunTrigger.Schedule, slot, default);
 
     private static JobRunRequest Cli(JobWindow window) => new(Job, JobRunTrigger.Cli, null, window);

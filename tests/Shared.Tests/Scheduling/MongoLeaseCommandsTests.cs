@@ -10,7 +10,7 @@ public sealed class MongoLeaseCommandsTests
     private static readonly DateTimeOffset Slot = new(2026, 11, 25, 0, 15, 0, TimeSpan.Zero);
 
     [Fact]
-    public void AcquireFilter_ScheduledFiring_MatchesAFreeOrOwnLeaseWhoseSlotHasNotRun()
+    public void AcquireFilter_ScheduledFiring_MatchesAFreeOrOwnLeaseWhoseSlotHasNotRun_WhateverTheFieldsType()
     {
         var request = new LeaseRequest("daily-message-stats", "analytics/a#1", TimeSpan.FromMinutes(2), Slot);
 
@@ -19,10 +19,8 @@ public sealed class MongoLeaseCommandsTests
         Assert.Equal(BsonDocument.Parse("""
             {
               _id: "daily-message-stats",
-              $and: [
-                { $or: [ { lockedUntil: { $lt: ISODate("2026-11-25T00:15:03.250Z") } }, { owner: "analytics/a#1" } ] },
-                { $or: [ { lastFireTime: { $lt: ISODate("2026-11-25T00:15:00Z") } }, { lastFireTime: null } ] }
-              ]
+              $or: [ { lockedUntil: { $not: { $gte: ISODate("2026-11-25T00:15:03.250Z") } } }, { owner: "analytics/a#1" } ],
+              lastFireTime: { $not: { $gte: ISODate("2026-11-25T00:15:00Z") } }
             }
             """), filter);
     }
@@ -35,7 +33,7 @@ public sealed class MongoLeaseCommandsTests
         var filter = MongoLeaseCommands.AcquireFilter(request, Now);
 
         Assert.Equal(BsonDocument.Parse("""
-            { _id: "files-stuck-pending", $or: [ { lockedUntil: { $lt: ISODate("2026-11-25T00:15:03.250Z") } }, { owner: "files/b#2" } ] }
+            { _id: "files-stuck-pending", $or: [ { lockedUntil: { $not: { $gte: ISODate("2026-11-25T00:15:03.250Z") } } }, { owner: "files/b#2" } ] }
             """), filter);
     }
 

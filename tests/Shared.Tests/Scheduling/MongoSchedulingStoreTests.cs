@@ -12,12 +12,14 @@ using ISchedulerFactory = Quartz.ISchedulerFactory;
 
 namespace QuikApp.Workers.Shared.Tests.Scheduling;
 
-/// <summary>The lease and job-run stores against a real MongoDB 7 (the lane skips these where there is none).</summary>
+/// <summary>
+/// What only MongoDB shows about the lease and job-run stores (the document as stored, the declared index, two schedulers
+/// on one database); their behaviour is held by <see cref="LeaseStoreSpecification"/> and <see cref="JobRunStoreSpecification"/>.
+/// </summary>
 public sealed class MongoSchedulingStoreTests(MongoTestLane lane)
 {
     private const string Job = "daily-message-stats";
     private const string A = "analytics/pod-a#aaaaaaaa";
-    private const string B = "analytics/pod-b#bbbbbbbb";
     private static readonly TimeSpan Duration = TimeSpan.FromMinutes(2);
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 0, 15, 0, 250, TimeSpan.Zero);
     private static readonly DateTimeOffset Slot = new(2026, 11, 25, 0, 15, 0, TimeSpan.Zero);
@@ -33,124 +35,17 @@ public sealed class MongoSchedulingStoreTests(MongoTestLane lane)
         Assert.True(taken.Acquired);
         Assert.Equal(LeaseVerdict.Free, taken.Verdict);
         var document = await catalog.Locks.Find(FilterDefinition<BsonDocument>.Empty).SingleAsync(ct);
-        Assert.Equal(BsonDocument.Parse("""
+        // Field by field: since 5.0 an upsert's $set creates new fields in lexicographic order, not in the order written,
+        // so whole-document equality (order-sensitive in BSON) would depend on the server version.
+        var expected = BsonDocument.Parse("""
             {
               _id: "daily-message-stats", owner: "analytics/pod-a#aaaaaaaa",
               lockedUntil: ISODate("2026-11-25T00:17:00.250Z"), acquiredAt: ISODate("2026-11-25T00:15:00.250Z"),
               renewedAt: ISODate("2026-11-25T00:15:00.250Z"), lastFireTime: ISODate("2026-11-25T00:15:00Z")
             }
-            """), document);
-    }
-
-    [Fact(Timeout = 120_000)]
-    public async Task Acquire_HeldByAnotherOwner_IsRefusedNamingTheHolder()
-    {
-        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
-        var ct = TestContext.Current.CancellationToken;
-        await Store(catalog, time).TryAcquireAsync(new LeaseRequest(Job, A, Duration, null), ct);
-
-        var refused = await Store(catalog, time).TryAcquireAsync(new LeaseRequest(Job, B, Duration, null), ct);
-
-        Assert.False(refused.Acquired);
-        Assert.Equal(LeaseVerdict.HeldByOther, refused.Verdict);
-        Assert.Equal(A, refused.Current!.Owner);
-    }
-
-    [Fact(Timeout = 120_000)]
-    public async Task RenewAndRelease_KeepThenFreeTheLease()
-    {
-        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
-        var ct = TestContext.Current.CancellationToken;
-        var store = Store(catalog, time);
-        await store.TryAcquireAsync(new LeaseRequest(Job, A, Duration, Slot), ct);
-
-        time.Advance(TimeSpan.FromSeconds(90));
-        Assert.Equal(Start.AddSeconds(90) + Duration, await store.RenewAsync(Job, A, Duration, ct));
-        Assert.Null(await store.RenewAsync(Job, B, Duration, ct));
-        time.Advance(TimeSpan.FromSeconds(60));
-        Assert.False((await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, null), ct)).Acquired);
-
-        await store.ReleaseAsync(Job, B, ct);
-        Assert.Equal(A, (await store.ReadAsync(Job, ct))!.Owner);
-        await store.ReleaseAsync(Job, A, ct);
-        time.Advance(TimeSpan.FromMilliseconds(1));
-        var lease = await store.ReadAsync(Job, ct);
-        Assert.Equal(Start.AddSeconds(150), lease!.ReleasedAt);
-        var next = await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, null), ct);
-        Assert.True(next.Acquired);
-        Assert.False(LeaseRules.WasAbandoned(next.Current!));
-    }
-
-    [Fact(Timeout = 120_000)]
-    public async Task Acquire_CrashedOwnersLeaseAfterItExpires_IsTakenOver()
-    {
-        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
-        var ct = TestContext.Current.CancellationToken;
-        var store = Store(catalog, time);
-        await store.TryAcquireAsync(new LeaseRequest(Job, A, Duration, null), ct);
-
-        time.Advance(Duration);
-        Assert.False((await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, null), ct)).Acquired);
-        time.Advance(TimeSpan.FromMilliseconds(1));
-        var takeover = await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, null), ct);
-
-        Assert.True(takeover.Acquired);
-        Assert.Equal(LeaseVerdict.Expired, takeover.Verdict);
-        Assert.True(LeaseRules.WasAbandoned(takeover.Current!));
-        Assert.Null(await store.RenewAsync(Job, A, Duration, ct));
-    }
-
-    [Fact(Timeout = 120_000)]
-    public async Task Acquire_SameSlotAfterTheFirstRunReleased_IsAlreadyFired_LaterSlotRuns()
-    {
-        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
-        var ct = TestContext.Current.CancellationToken;
-        var store = Store(catalog, time);
-        await store.TryAcquireAsync(new LeaseRequest(Job, A, Duration, Slot), ct);
-        time.Advance(TimeSpan.FromSeconds(5));
-        await store.ReleaseAsync(Job, A, ct);
-        time.Advance(TimeSpan.FromSeconds(1));
-
-        var late = await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, Slot), ct);
-        var next = await store.TryAcquireAsync(new LeaseRequest(Job, B, Duration, Slot.AddDays(1)), ct);
-
-        Assert.Equal(LeaseVerdict.AlreadyFired, late.Verdict);
-        Assert.False(late.Acquired);
-        Assert.True(next.Acquired);
-        Assert.Equal(Slot.AddDays(1), (await store.ReadAsync(Job, ct))!.LastFireTime);
-    }
-
-    [Theory(Timeout = 120_000)]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Acquire_ManyReplicasAtOnce_ExactlyOneWins(bool documentExists)
-    {
-        var (catalog, time) = (lane.Require().CreateCatalog(), new FakeTimeProvider(Start));
-        var ct = TestContext.Current.CancellationToken;
-        if (documentExists)
-        {
-            // A released lease from yesterday: the race is on the update path, not the insert.
-            var yesterday = Store(catalog, new FakeTimeProvider(Start.AddDays(-1)));
-            await yesterday.TryAcquireAsync(new LeaseRequest(Job, "analytics/old#0", Duration, Slot.AddDays(-1)), ct);
-            await yesterday.ReleaseAsync(Job, "analytics/old#0", ct);
-        }
-
-        var store = Store(catalog, time);
-        using var go = new ManualResetEventSlim();
-        var attempts = Enumerable.Range(0, 16).Select(i => Task.Run(
-            async () =>
-            {
-                go.Wait(ct);
-                return await store.TryAcquireAsync(new LeaseRequest(Job, $"analytics/pod-{i}#{i:x8}", Duration, Slot), ct);
-            },
-            ct)).ToList();
-        go.Set();
-        var results = await Task.WhenAll(attempts);
-
-        var winner = Assert.Single(results, result => result.Acquired);
-        Assert.All(results.Where(result => !result.Acquired), result => Assert.Contains(result.Verdict, new[] { LeaseVerdict.HeldByOther, LeaseVerdict.AlreadyFired }));
-        Assert.Equal(1, await catalog.Locks.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
-        Assert.Equal(winner.LockedUntil, (await store.ReadAsync(Job, ct))!.LockedUntil);
+            """);
+        Assert.Equal(expected.Names.Order(StringComparer.Ordinal), document.Names.Order(StringComparer.Ordinal));
+        Assert.All(expected, element => Assert.Equal(element.Value, document[element.Name]));
     }
 
     [Fact(Timeout = 120_000)]

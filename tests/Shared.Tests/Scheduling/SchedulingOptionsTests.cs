@@ -56,6 +56,8 @@ public sealed class SchedulingOptionsTests
     [InlineData("Scheduling:RenewInterval", "00:01:30", "Scheduling:RenewInterval (00:01:30) must be at most half of Scheduling:LeaseDuration (00:02:00)")]
     [InlineData("Scheduling:LeaseDuration", "00:00:00", "Scheduling:LeaseDuration must be positive")]
     [InlineData("Scheduling:Database", "Files", "Scheduling:Database 'Files' has no job_runs index declared")]
+    [InlineData("Scheduling:OperationTimeout", "00:00:45", "Scheduling:OperationTimeout (00:00:45) must be at most Scheduling:RenewInterval (00:00:30)")]
+    [InlineData("Scheduling:OperationTimeout", "00:00:00", "Scheduling:OperationTimeout must be positive")]
     public void Validate_BadSetting_FailsNamingTheSetting(string key, string value, string expected)
     {
         using var provider = Services(new() { [key] = value }).BuildServiceProvider();

@@ -31,7 +31,7 @@ public sealed class CounterDriftTests
     }
 
     [Fact]
-    public void Evaluate_MissingUserAndWrongCount_SetsReactionsAndCountGuardedOnUpdatedAt()
+    public void Evaluate_MissingUserAndWrongCount_SetsReactionsAndCountGuardedOnUpdatedAtAndTheCountersAsRead()
     {
         var truth = Truth("""
             [ { k: "thumbsup", v: [ UUID("00000000-0000-4000-8000-000000000002"), UUID("00000000-0000-4000-8000-000000000001"), UUID("00000000-0000-4000-8000-000000000004") ] },
@@ -42,7 +42,14 @@ public sealed class CounterDriftTests
 
         Assert.True(fix.ReactionsDrifted);
         Assert.False(fix.ThreadDrifted);
-        StageAssert.Equal("""{ _id: ObjectId("65a4f0c2e1b2c3d4e5f60701"), updatedAt: ISODate("2024-01-15T11:00:00Z") }""", fix.Filter);
+        // Compare-and-set: the old filter carried _id and updatedAt only, so a counter the message-service bumped without
+        // moving updatedAt, between our read and this write, was overwritten by the older truth.
+        StageAssert.Equal("""
+            { _id: ObjectId("65a4f0c2e1b2c3d4e5f60701"), updatedAt: ISODate("2024-01-15T11:00:00Z"),
+              reactions: { thumbsup: [ UUID("00000000-0000-4000-8000-000000000001"), UUID("00000000-0000-4000-8000-000000000002") ],
+                           heart: [ UUID("00000000-0000-4000-8000-000000000003") ] },
+              reactionCount: 3 }
+            """, fix.Filter);
         StageAssert.Equal("""
             { $set: { reactions: { heart: [ UUID("00000000-0000-4000-8000-000000000003") ],
                                    thumbsup: [ UUID("00000000-0000-4000-8000-000000000001"), UUID("00000000-0000-4000-8000-000000000002"), UUID("00000000-0000-4000-8000-000000000004") ] },
@@ -113,6 +120,17 @@ public sealed class CounterDriftTests
 
         var fix = CounterDrift.Evaluate(message, ReactionTally.None, ThreadTally.None)!;
 
-        StageAssert.Equal("""{ _id: 1, updatedAt: null }""", fix.Filter);
+        StageAssert.Equal("""{ _id: 1, updatedAt: null, reactions: null, reactionCount: 2 }""", fix.Filter);
+    }
+
+    [Fact]
+    public void Evaluate_ThreadDrifted_GuardsOnTheThreadCountersAsRead()
+    {
+        var fix = CounterDrift.Evaluate(BsonDocument.Parse(Message), SameReactions, new ThreadTally(3, new DateTime(2024, 1, 15, 12, 0, 0, DateTimeKind.Utc)))!;
+
+        StageAssert.Equal("""
+            { _id: ObjectId("65a4f0c2e1b2c3d4e5f60701"), updatedAt: ISODate("2024-01-15T11:00:00Z"),
+              replyCount: 2, lastReplyAt: ISODate("2024-01-15T11:00:00Z") }
+            """, fix.Filter);
     }
 }

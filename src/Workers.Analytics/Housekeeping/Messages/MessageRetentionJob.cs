@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using QuikApp.Workers.Analytics.Incremental;
 using QuikApp.Workers.Shared.Mongo;
 using QuikApp.Workers.Shared.Scheduling;
 
@@ -74,7 +75,7 @@ public sealed class MessageRetentionJob(
     /// <summary>Runs one cascade step; returns the documents it deleted or modified.</summary>
     internal async Task<long> ExecuteAsync(CascadeStep step, CancellationToken cancellationToken)
     {
-        var collection = catalog.Collection<BsonDocument>(step.Database, step.Collection);
+        var collection = JobWrites.Bounded(catalog.Collection<BsonDocument>(step.Database, step.Collection));
         if (step.Action == CascadeAction.DeleteMany)
         {
             return (await collection.DeleteManyAsync(step.Filter, cancellationToken)).DeletedCount;

@@ -6,7 +6,14 @@ namespace QuikApp.Workers.Analytics.Housekeeping.Reactions;
 /// <param name="OrphanIds">Reactions to delete.</param>
 /// <param name="MissingMessageIds">The messages they point at, none of which exists.</param>
 /// <param name="ResumeAfter">The last scanned reaction id, or null when the pass reached its end (the next run starts over).</param>
-internal sealed record OrphanBatchResult(IReadOnlyList<BsonValue> OrphanIds, IReadOnlyList<BsonValue> MissingMessageIds, ObjectId? ResumeAfter);
+internal sealed record OrphanBatchResult(IReadOnlyList<BsonValue> OrphanIds, IReadOnlyList<BsonValue> MissingMessageIds, ObjectId? ResumeAfter)
+{
+    /// <summary>Reactions whose messageId is an ObjectId (the type of <c>messages._id</c>): only these were judged.</summary>
+    public int Judged { get; init; }
+
+    /// <summary>Reactions whose messageId is of another BSON type (a string, a number...): never judged, never deleted.</summary>
+    public int SkippedOtherType { get; init; }
+}
 
 /// <summary>
 /// orphan-reactions as pure logic: a resumable pass over <c>reactions</c> in <c>_id</c> order, an anti-join of each batch's
@@ -53,11 +60,30 @@ internal static class OrphanReactionScan
         return new ObjectId(bytes);
     }
 
-    /// <summary>The distinct message ids a batch of reactions points at (reactions without one are not judged).</summary>
+    /// <summary>
+    /// The distinct message ids a batch of reactions points at, only those of <c>messages._id</c>'s type (ObjectId).
+    /// </summary>
+    /// <remarks>
+    /// <c>$in</c> compares within a BSON type only: a string "65a4..." never matches the ObjectId 65a4..., so a message id
+    /// of another type would come back "missing" and its reaction would be deleted although its message exists. Such
+    /// reactions are not judged at all (and are counted), rather than guessed at by converting their ids.
+    /// </remarks>
     public static IReadOnlyList<BsonValue> MessageIdsOf(IReadOnlyList<BsonDocument> reactions)
     {
         ArgumentNullException.ThrowIfNull(reactions);
-        return [.. reactions.Select(MessageIdOf).OfType<BsonValue>().Distinct()];
+        return [.. reactions.Select(MessageIdOf).OfType<BsonObjectId>().Distinct()];
+    }
+
+    /// <summary>
+    /// Whether a batch's orphans are too many to be believed: more than <paramref name="maxRatio"/> of the judged reactions
+    /// of a batch of at least <paramref name="minJudged"/>. Orphans are rare (a message hard-deleted upstream, a reaction
+    /// racing the retention cascade); half a batch of them means the anti-join is wrong (ids of an unexpected shape, a
+    /// restored or half-migrated messages collection), so nothing is deleted and the run fails for an operator to look.
+    /// </summary>
+    public static bool IsImplausible(OrphanBatchResult result, double maxRatio, int minJudged)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Judged >= minJudged && result.Judged > 0 && result.OrphanIds.Count > maxRatio * result.Judged;
     }
 
     /// <summary>Which reactions of the batch are orphans, given the message ids that exist; and where the next batch starts.</summary>
@@ -66,12 +92,17 @@ internal static class OrphanReactionScan
         ArgumentNullException.ThrowIfNull(reactions);
         ArgumentNullException.ThrowIfNull(existingMessageIds);
         var existing = existingMessageIds as ISet<BsonValue> ?? existingMessageIds.ToHashSet();
-        var orphans = reactions.Where(reaction => MessageIdOf(reaction) is { } messageId && !existing.Contains(messageId)).ToList();
+        var judged = reactions.Where(reaction => MessageIdOf(reaction) is BsonObjectId).ToList();
+        var orphans = judged.Where(reaction => !existing.Contains(MessageIdOf(reaction)!)).ToList();
         var resumeAfter = reactions.Count >= batchSize && reactions[^1]["_id"] is BsonObjectId last ? last.Value : (ObjectId?)null;
         return new OrphanBatchResult(
             [.. orphans.Select(reaction => reaction["_id"])],
             [.. orphans.Select(reaction => MessageIdOf(reaction)!).Distinct()],
-            resumeAfter);
+            resumeAfter)
+        {
+            Judged = judged.Count,
+            SkippedOtherType = reactions.Count(reaction => MessageIdOf(reaction) is { } id && id is not BsonObjectId),
+        };
     }
 
     /// <summary>The delete, re-checking the message id: a reaction moved to another message meanwhile is not deleted.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using QuikApp.Workers.Analytics.Housekeeping.State;
+using QuikApp.Workers.Analytics.Incremental;
 using QuikApp.Workers.Shared.Mongo;
 using QuikApp.Workers.Shared.Scheduling;
 
@@ -11,7 +12,7 @@ namespace QuikApp.Workers.Analytics.Housekeeping.Reactions;
 /// orphan-reactions: deletes reactions whose message no longer exists (hard-deleted upstream, or a reaction that arrived
 /// after message-retention's cascade), scanning <c>reactions</c> in batches and resuming where the last run stopped.
 /// </summary>
-public sealed class OrphanReactionsJob(
+public sealed partial class OrphanReactionsJob(
     MongoCatalog catalog,
     HousekeepingStateStore states,
     IOptions<HousekeepingOptions> options,
@@ -28,7 +29,7 @@ public sealed class OrphanReactionsJob(
         var settings = options.Value;
         var now = time.GetUtcNow();
         var before = OrphanReactionScan.Floor(now - settings.OrphanGracePeriod);
-        foreach (var count in new[] { "batches", "reactionsScanned", "orphansDeleted", "passesCompleted" })
+        foreach (var count in new[] { "batches", "reactionsScanned", "orphansDeleted", "passesCompleted", "skippedOtherIdType", "implausibleBatches" })
         {
             context.Add(count, 0);
         }
@@ -56,9 +57,20 @@ public sealed class OrphanReactionsJob(
                     .ToListAsync(cancellationToken)).Select(message => message["_id"]).ToHashSet();
 
             var result = OrphanReactionScan.Judge(scanned, existing, settings.BatchSize);
+            context.Add("skippedOtherIdType", result.SkippedOtherType);
+            if (OrphanReactionScan.IsImplausible(result, settings.OrphanImplausibleRatio, settings.OrphanImplausibleMinBatch))
+            {
+                // Stop before deleting, and keep the cursor where it was: the batch is judged again once someone has looked.
+                context.Add("implausibleBatches");
+                LogImplausible(context.Logger, result.OrphanIds.Count, result.Judged, settings.OrphanImplausibleRatio, after?.ToString());
+                return JobOutcome.Failed(
+                    $"refused to delete: {result.OrphanIds.Count} of {result.Judged} reactions in a batch look orphaned " +
+                    $"(over {settings.OrphanImplausibleRatio:P0}); check reactions.messageId against messages._id");
+            }
+
             if (result.OrphanIds.Count > 0)
             {
-                var deleted = await reactions.DeleteManyAsync(OrphanReactionScan.DeleteFilter(result), cancellationToken);
+                var deleted = await JobWrites.Bounded(reactions).DeleteManyAsync(OrphanReactionScan.DeleteFilter(result), cancellationToken);
                 context.Add("orphansDeleted", deleted.DeletedCount);
             }
 
@@ -75,6 +87,12 @@ public sealed class OrphanReactionsJob(
         var counts = context.Counts;
         return JobOutcome.Succeeded(
             $"scanned {counts["reactionsScanned"]} reactions, deleted {counts["orphansDeleted"]} orphans" +
-            (counts["passesCompleted"] > 0 ? "; pass complete" : "; pass continues next run"));
+            (counts["passesCompleted"] > 0 ? "; pass complete" : "; pass continues next run") +
+            (counts["skippedOtherIdType"] > 0 ? $"; {counts["skippedOtherIdType"]} with a messageId not an ObjectId left alone" : string.Empty));
     }
+
+    // EventId 4101: the alert hook (an Error with a fixed id and name operators can match); the run also ends Failed in job_runs.
+    [LoggerMessage(EventId = 4101, EventName = "OrphanRatioImplausible", Level = LogLevel.Error,
+        Message = "orphan-reactions refused to delete: {Orphans} of {Judged} judged reactions in one batch look orphaned (limit {Ratio}); resuming after {After} once checked")]
+    private static partial void LogImplausible(ILogger logger, int orphans, int judged, double ratio, string? after);
 }

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using QuikApp.Workers.Analytics.Incremental;
 using QuikApp.Workers.Shared.Mongo;
 
 namespace QuikApp.Workers.Analytics.Housekeeping.State;
@@ -13,7 +14,7 @@ public sealed class HousekeepingStateStore(MongoCatalog catalog)
     public const string CollectionName = "housekeeping_state";
 
     private IMongoCollection<BsonDocument> States =>
-        catalog.Collection<BsonDocument>(QuikAppDatabase.Analytics, CollectionName);
+        JobWrites.Bounded(catalog.Collection<BsonDocument>(QuikAppDatabase.Analytics, CollectionName));
 
     /// <summary>The id the job's scan goes on after, or null to start from the beginning.</summary>
     public async Task<ObjectId?> ReadCursorAsync(string job, CancellationToken cancellationToken)

@@ -53,6 +53,51 @@ public sealed class OrphanReactionScanTests
     }
 
     [Fact]
+    public void Judge_MessageIdsOfAnotherType_AreNeitherLookedUpNorOrphans_ButCounted()
+    {
+        // On the old code a string or numeric messageId went into the _id $in lookup, matched no ObjectId, and was deleted.
+        var reactions = Reactions((1, Message1), (2, Gone));
+        reactions.Add(new BsonDocument { { "_id", ReactionId(3) }, { "messageId", Message2.ToString() } });
+        reactions.Add(new BsonDocument { { "_id", ReactionId(4) }, { "messageId", 42 } });
+        reactions.Add(new BsonDocument { { "_id", ReactionId(5) }, { "messageId", 42L } });
+
+        var messageIds = OrphanReactionScan.MessageIdsOf(reactions);
+        var result = OrphanReactionScan.Judge(reactions, [Message1, Message2], batchSize: 500);
+
+        Assert.All(messageIds, id => Assert.IsType<BsonObjectId>(id));
+        Assert.Equal([ReactionId(2)], result.OrphanIds.Select(id => id.AsObjectId));
+        Assert.Equal(2, result.Judged);
+        Assert.Equal(3, result.SkippedOtherType);
+    }
+
+    [Fact]
+    public void Judge_AllMessageIdsAreStrings_NothingIsAnOrphan()
+    {
+        var reactions = Enumerable.Range(1, 9)
+            .Select(n => new BsonDocument { { "_id", ReactionId(n) }, { "messageId", Message1.ToString() } })
+            .ToList();
+
+        var result = OrphanReactionScan.Judge(reactions, [], batchSize: 500);
+
+        Assert.Empty(result.OrphanIds);
+        Assert.Equal(0, result.Judged);
+        Assert.Equal(9, result.SkippedOtherType);
+    }
+
+    [Theory]
+    [InlineData(20, 10, false)] // exactly half: plausible
+    [InlineData(20, 11, true)]  // over half of a batch big enough to judge by
+    [InlineData(19, 19, false)] // a small batch is not judged by its ratio
+    [InlineData(500, 500, true)]
+    [InlineData(0, 0, false)]
+    public void IsImplausible_OverTheRatioInABigEnoughBatch(int judged, int orphans, bool expected)
+    {
+        var result = new OrphanBatchResult([.. Enumerable.Range(0, orphans).Select(_ => (BsonValue)ObjectId.GenerateNewId())], [], null) { Judged = judged };
+
+        Assert.Equal(expected, OrphanReactionScan.IsImplausible(result, maxRatio: 0.5, minJudged: 20));
+    }
+
+    [Fact]
     public void Judge_FullBatch_ResumesAfterItsLastReaction()
     {
         var reactions = Reactions((1, Message1), (2, Message1));
