@@ -254,4 +254,29 @@ public sealed class MongoMessageHistorySpecification(MongoTestLane lane) : Messa
     }
 
     protected override Task SeedAsync(BsonDocument raw) => _catalog!.Messages.InsertOneAsync(raw, cancellationToken: Ct);
+
+    [Fact(Timeout = 120_000)]
+    public async Task ThreadQuery_BothIdTypes_IsServedByTheSeedIndexWithoutABlockingSort()
+    {
+        await CreateHistoryAsync();
+        var parent = Id(1);
+        await SeedAsync(Message(parent, Alice, "parent", 0, null));
+        for (var n = 2; n < 40; n++)
+        {
+            var reply = Message(Id(n), Bob, $"reply {n}", n, parent);
+            await SeedAsync(n % 2 == 0 ? reply : reply.Set("threadId", parent.ToString()));
+        }
+
+        var stages = await MongoExplain.WinningStagesAsync(_catalog!, QuikAppDatabase.Messages, new BsonDocument
+        {
+            { "find", MongoCatalog.Collections.Messages },
+            { "filter", MongoMessageHistory.InThread(parent).Add("createdAt", new BsonDocument("$lt", T0.AddSeconds(30).UtcDateTime)) },
+            { "sort", new BsonDocument("createdAt", -1) },
+            { "limit", 3 },
+        }, Ct);
+
+        Assert.Contains(("IXSCAN", "threadId_1_createdAt_1"), stages);
+        Assert.DoesNotContain(stages, stage => stage.Stage is "SORT" or "COLLSCAN");
+        Assert.Equal([Id(27), Id(28), Id(29)], (await new MongoMessageHistory(_catalog!).ThreadBeforeAsync(parent, T0.AddSeconds(30), 3, Ct)).Select(m => m.Id));
+    }
 }

@@ -283,38 +283,8 @@ public sealed class MongoSmartReplyPairStoreSpecification(MongoTestLane lane) : 
         Assert.DoesNotContain(page, stage => stage.Stage == "SORT"); // the index gives the order: no blocking sort
     }
 
-    /// <summary>The stages of the winning plan (stage, index name), from explain in queryPlanner mode.</summary>
-    private async Task<List<(string Stage, string? Index)>> ExplainAsync(BsonDocument command, CancellationToken ct)
-    {
-        var explained = await _catalog!.Database(QuikAppDatabase.SmartReply).RunCommandAsync<BsonDocument>(
-            new BsonDocument { { "explain", command }, { "verbosity", "queryPlanner" } }, MongoCatalog.Reads, ct);
-        var stages = new List<(string, string?)>();
-        Walk(explained["queryPlanner"]["winningPlan"]);
-        return stages;
-
-        void Walk(BsonValue node)
-        {
-            if (node is BsonDocument document)
-            {
-                if (document.TryGetValue("stage", out var stage))
-                {
-                    stages.Add((stage.AsString, document.GetValue("indexName", BsonNull.Value) is BsonString name ? name.Value : null));
-                }
-
-                foreach (var element in document)
-                {
-                    Walk(element.Value);
-                }
-            }
-            else if (node is BsonArray array)
-            {
-                foreach (var item in array)
-                {
-                    Walk(item);
-                }
-            }
-        }
-    }
+    private Task<List<(string Stage, string? Index)>> ExplainAsync(BsonDocument command, CancellationToken ct) =>
+        MongoExplain.WinningStagesAsync(_catalog!, QuikAppDatabase.SmartReply, command, ct);
 
     private async Task KillIdleCursorsAsync(CancellationToken ct)
     {
