@@ -450,6 +450,7 @@ public sealed class InMemorySmartReplySnapshotStore : ISmartReplySnapshotStore
         }
     }
 
+    // { kind: "smart-reply" } is type-bracketed: only a string equal to it matches.
     private static bool IsSmartReply(BsonDocument document) =>
-        document.TryGetValue("kind", out var kind) && MongoSemantics.QueryEquals(kind, SmartReplySnapshot.Kind);
+        document.GetValue("kind", BsonNull.Value) is BsonString { Value: SmartReplySnapshot.Kind };
 }
