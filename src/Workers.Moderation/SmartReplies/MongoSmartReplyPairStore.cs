@@ -106,7 +106,11 @@ public sealed class MongoSmartReplyPairStore(MongoCatalog catalog) : ISmartReply
     }
 
     /// <summary>How many pairs one export query reads (tests use small pages to cross page boundaries).</summary>
-    internal int ExportPageSize { get; init; } = DefaultExportPageSize;
+    internal int ExportPageSize
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "a page holds at least one pair (limit 0 is no limit)");
+    } = DefaultExportPageSize;
 
     /// <summary>A page of at most ~2 MB (context lines are bounded by MaxCharacters): well inside one 16 MiB batch.</summary>
     internal const int DefaultExportPageSize = 1000;
