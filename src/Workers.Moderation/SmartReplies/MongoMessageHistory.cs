@@ -14,7 +14,12 @@ namespace QuikApp.Workers.Moderation.SmartReplies;
 /// lags could miss the parent of a reply that has just been sent (or a deletion that has just been made).
 /// Thread queries use the seed's <c>{ threadId: 1, createdAt: 1 }</c> index, channel queries <c>{ channelId: 1,
 /// createdAt: -1 }</c>, bounded in time by the quick-reply window so a busy channel's thread replies are never scanned
-/// far. A document without a usable <c>_id</c>, ids, or <c>createdAt</c> is ignored.
+/// far. A document without a usable <c>_id</c>, ids, or <c>createdAt</c> is ignored (after the query's limit: it still
+/// takes its place in the conversation).
+/// <para>Ids are matched by BSON type: equality and <c>$in</c> never match an ObjectId with a string. A reply whose
+/// <c>threadId</c> the message-service wrote as the parent's 24-hex string is read as a thread reply, so the thread
+/// queries match the parent's id in both types (two point intervals of the same index). A top-level message is one
+/// whose <c>threadId</c> is null or missing (<c>{ threadId: null }</c> matches both, as the seed writes explicit nulls).</para>
 /// </remarks>
 public sealed class MongoMessageHistory(MongoCatalog catalog) : IMessageHistory
 {
@@ -60,11 +65,7 @@ public sealed class MongoMessageHistory(MongoCatalog catalog) : IMessageHistory
             return [];
         }
 
-        var filter = new BsonDocument
-        {
-            { "threadId", threadId },
-            { "createdAt", new BsonDocument("$lt", before.UtcDateTime) },
-        };
+        var filter = InThread(threadId).Add("createdAt", new BsonDocument("$lt", before.UtcDateTime));
         var latestFirst = await ReadAsync(
             Messages.Find(filter).Sort(new BsonDocument("createdAt", -1)).Limit(limit).Project(Projection), cancellationToken).ConfigureAwait(false);
         return [.. latestFirst.Reverse()];
@@ -77,7 +78,7 @@ public sealed class MongoMessageHistory(MongoCatalog catalog) : IMessageHistory
             return [];
         }
 
-        var filter = new BsonDocument("threadId", threadId);
+        var filter = InThread(threadId);
         if (after is { } start)
         {
             filter.Add("createdAt", new BsonDocument("$gt", start.UtcDateTime));
@@ -113,8 +114,16 @@ public sealed class MongoMessageHistory(MongoCatalog catalog) : IMessageHistory
         return found.Count > 0 ? found[0] : null;
     }
 
-    /// <summary>Reads one message document as projected; null when it is not shaped as the seed says.</summary>
-    internal static ChatMessage? Parse(BsonDocument document)
+    /// <summary>
+    /// The replies of thread <paramref name="threadId"/>: <c>threadId</c> holding the parent's ObjectId or its 24-hex string
+    /// (an <c>$in</c> never matches across BSON types).
+    /// </summary>
+    internal static BsonDocument InThread(ObjectId threadId) =>
+        new("threadId", new BsonDocument("$in", new BsonArray { threadId, threadId.ToString() }));
+
+    /// <summary>Reads one message document as projected (with <c>mentionCount</c>); null when it is not shaped as the seed says.</summary>
+    /// <remarks>Public so that the in-memory history reads the documents it holds exactly as this store does.</remarks>
+    public static ChatMessage? Parse(BsonDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
         if (!document.TryGetValue("_id", out var id) || !id.IsObjectId
@@ -129,7 +138,8 @@ public sealed class MongoMessageHistory(MongoCatalog catalog) : IMessageHistory
         var threadId = document.GetValue("threadId", BsonNull.Value) switch
         {
             BsonObjectId parent => parent.Value,
-            BsonString text when ObjectId.TryParse(text.Value, out var parsed) => parsed,
+            // Only the form InThread matches (ObjectId.ToString()), so a reply found here is found by its thread's queries.
+            BsonString text when ObjectId.TryParse(text.Value, out var parsed) && parsed.ToString() == text.Value => parsed,
             _ => (ObjectId?)null,
         };
         return new ChatMessage(

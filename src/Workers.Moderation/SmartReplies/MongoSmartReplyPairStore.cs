@@ -16,8 +16,10 @@ namespace QuikApp.Workers.Moderation.SmartReplies;
 /// pipeline: its first stage keeps the stored <c>builtAt</c> when messages, context and reply are unchanged (a
 /// redelivery) and stamps the new one otherwise; field values are <c>$literal</c> so that a text starting with
 /// <c>$</c> is never read as a field path. Containment uses the multikey index <c>{ messageIds: 1 }</c>; snapshots
-/// use <c>{ builtAt: 1, _id: 1 }</c>, which also orders the export without an in-memory sort. Snapshot reads go to
-/// the primary: a secondary that lags could still hold a pair that a deletion has already removed.
+/// use <c>{ builtAt: 1, _id: 1 }</c>, which also orders the export without an in-memory sort; the export reads it in
+/// pages (keyset on builtAt, _id) so that no cursor outlives a page. Snapshot reads go to the primary: a secondary that
+/// lags could still hold a pair that a deletion has already removed. <c>builtAt</c> is stored to the millisecond (BSON
+/// dates), and cut-offs are compared at that precision: the driver truncates the cutoff the same way.
 /// </remarks>
 public sealed class MongoSmartReplyPairStore(MongoCatalog catalog) : ISmartReplyPairStore
 {
@@ -74,18 +76,67 @@ public sealed class MongoSmartReplyPairStore(MongoCatalog catalog) : ISmartReply
 
     public async IAsyncEnumerable<SnapshotPair> StreamAsync(DateTimeOffset cutoff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var find = catalog.ReplyPairs
-            .Find(UpTo(cutoff))
-            .Sort(new BsonDocument { { "builtAt", 1 }, { "_id", 1 } })
-            .Project(new BsonDocument { { "_id", 0 }, { "kind", 1 }, { "context", 1 }, { "reply", 1 } });
-        using var cursor = await find.ToCursorAsync(cancellationToken).ConfigureAwait(false);
-        while (await cursor.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+        // Page by page, each page one query that returns all its documents in its first batch (limit = batchSize), so no
+        // cursor stays open while the caller writes: an export to a slow pipe would otherwise leave the cursor idle past
+        // the server's cursorTimeoutMillis (10 min) and fail with CursorNotFound. The next page starts after the last
+        // (builtAt, _id) read; many pairs share a builtAt (one per batch), so _id breaks the ties.
+        var options = new FindOptions { BatchSize = ExportPageSize };
+        BsonDocument? last = null;
+        while (true)
         {
-            foreach (var document in cursor.Current)
+            var page = await catalog.ReplyPairs
+                .Find(ExportPageFilter(cutoff, last), options)
+                .Sort(ExportOrder)
+                .Limit(ExportPageSize)
+                .Project(ExportFields)
+                .ToListAsync(cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var document in page)
             {
                 yield return ParseSnapshotPair(document);
             }
+
+            if (page.Count < ExportPageSize)
+            {
+                yield break;
+            }
+
+            last = page[^1];
         }
+    }
+
+    /// <summary>How many pairs one export query reads (tests use small pages to cross page boundaries).</summary>
+    internal int ExportPageSize
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "a page holds at least one pair (limit 0 is no limit)");
+    } = DefaultExportPageSize;
+
+    /// <summary>A page of at most ~2 MB (context lines are bounded by MaxCharacters): well inside one 16 MiB batch.</summary>
+    internal const int DefaultExportPageSize = 1000;
+
+    private static readonly BsonDocument ExportOrder = new() { { "builtAt", 1 }, { "_id", 1 } };
+
+    private static readonly BsonDocument ExportFields = new() { { "_id", 1 }, { "builtAt", 1 }, { "kind", 1 }, { "context", 1 }, { "reply", 1 } };
+
+    /// <summary>
+    /// The pairs built at or before <paramref name="cutoff"/> that come after <paramref name="last"/> (a previous page's
+    /// last document, or null for the first page) in (builtAt, _id) order. Both branches are ranges of
+    /// <c>{ builtAt: 1, _id: 1 }</c>, which also returns them in that order.
+    /// </summary>
+    internal static BsonDocument ExportPageFilter(DateTimeOffset cutoff, BsonDocument? last)
+    {
+        if (last is null)
+        {
+            return UpTo(cutoff);
+        }
+
+        var builtAt = last["builtAt"];
+        return new BsonDocument("$or", new BsonArray
+        {
+            new BsonDocument("builtAt", new BsonDocument { { "$gt", builtAt }, { "$lte", cutoff.UtcDateTime } }),
+            new BsonDocument { { "builtAt", builtAt }, { "_id", new BsonDocument("$gt", last["_id"]) } },
+        });
     }
 
     /// <summary>The bulk write for <paramref name="changes"/> (exposed for tests that compare it with the intended commands).</summary>

@@ -13,19 +13,30 @@ namespace QuikApp.Workers.Moderation.SmartReplies;
 /// <remarks>
 /// A record is written once: an upsert on <c>_id</c> whose every field is <c>$setOnInsert</c>, so a second run for the
 /// same version keeps the first record (and two racing inserts are settled by the server's duplicate-key retry on an
-/// <c>_id</c>-only filter). Recent versions come from <c>{ kind: 1, createdAt: -1 }</c>.
+/// <c>_id</c>-only filter; a duplicate-key error that still surfaces reads as "exists"). Recent versions come from
+/// <c>{ kind: 1, createdAt: -1 }</c>; records of other kinds, and ids of other BSON types, are never read as ours.
+/// Dates are stored to the millisecond.
 /// </remarks>
 public sealed class MongoSmartReplySnapshotStore(MongoCatalog catalog) : ISmartReplySnapshotStore
 {
     public async Task<bool> TryInsertAsync(SmartReplySnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var result = await catalog.TrainingSets.UpdateOneAsync(
-            new BsonDocument("_id", snapshot.Version),
-            new BsonDocument("$setOnInsert", Render(snapshot)),
-            new UpdateOptions { IsUpsert = true },
-            cancellationToken).ConfigureAwait(false);
-        return result.UpsertedId is not null;
+        try
+        {
+            var result = await catalog.TrainingSets.UpdateOneAsync(
+                new BsonDocument("_id", snapshot.Version),
+                new BsonDocument("$setOnInsert", Render(snapshot)),
+                new UpdateOptions { IsUpsert = true },
+                cancellationToken).ConfigureAwait(false);
+            return result.UpsertedId is not null;
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // The server retries a racing upsert's E11000 on an _id-only filter, but a bounded number of times
+            // (SERVER-60897); one that still surfaces means another run inserted this version: it is kept.
+            return false;
+        }
     }
 
     public async Task<SmartReplySnapshot?> FindAsync(string version, CancellationToken cancellationToken)
@@ -40,6 +51,11 @@ public sealed class MongoSmartReplySnapshotStore(MongoCatalog catalog) : ISmartR
 
     public async Task<IReadOnlyList<string>> RecentVersionsAsync(int limit, CancellationToken cancellationToken)
     {
+        if (limit <= 0)
+        {
+            return []; // limit(0) means "no limit" to MongoDB, not "none"
+        }
+
         var documents = await catalog.TrainingSets
             .Find(new BsonDocument("kind", SmartReplySnapshot.Kind))
             .Sort(new BsonDocument("createdAt", -1))
@@ -51,7 +67,8 @@ public sealed class MongoSmartReplySnapshotStore(MongoCatalog catalog) : ISmartR
     }
 
     /// <summary>The record's fields other than <c>_id</c>.</summary>
-    internal static BsonDocument Render(SmartReplySnapshot snapshot) => new()
+    /// <remarks>Public so that the in-memory store keeps the same documents.</remarks>
+    public static BsonDocument Render(SmartReplySnapshot snapshot) => new()
     {
         { "kind", SmartReplySnapshot.Kind },
         { "createdAt", snapshot.CreatedAt.UtcDateTime },
@@ -76,7 +93,8 @@ public sealed class MongoSmartReplySnapshotStore(MongoCatalog catalog) : ISmartR
         },
     };
 
-    internal static SmartReplySnapshot Parse(BsonDocument document)
+    /// <summary>Reads a smart-reply record (as <see cref="Render"/> writes it, with its <c>_id</c>).</summary>
+    public static SmartReplySnapshot Parse(BsonDocument document)
     {
         var counts = document.GetValue("counts", new BsonDocument()).AsBsonDocument;
         var filters = document.GetValue("filters", new BsonDocument()).AsBsonDocument;

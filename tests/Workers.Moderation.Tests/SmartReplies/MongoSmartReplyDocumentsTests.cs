@@ -5,6 +5,7 @@ using MongoDB.Driver;
 using QuikApp.Workers.Moderation.Scoring;
 using QuikApp.Workers.Moderation.SmartReplies;
 using QuikApp.Workers.Shared.Events;
+using QuikApp.Workers.Shared.Mongo;
 
 namespace QuikApp.Workers.Moderation.Tests.SmartReplies;
 
@@ -84,6 +85,48 @@ public sealed class MongoSmartReplyDocumentsTests
     }
 
     [Fact]
+    public void ExportPageFilter_FirstPage_IsEveryPairUpToTheCutoff()
+    {
+        var cutoff = new DateTimeOffset(2026, 11, 25, 2, 30, 0, TimeSpan.Zero);
+
+        Assert.Equal(BsonDocument.Parse("""{ builtAt: { $lte: ISODate("2026-11-25T02:30:00Z") } }"""), MongoSmartReplyPairStore.ExportPageFilter(cutoff, null));
+    }
+
+    [Fact]
+    public void ExportPageFilter_NextPage_StartsAfterTheLastBuiltAtAndId()
+    {
+        // Pairs of one batch share a builtAt: the next page must continue within it by _id, not skip past it.
+        var cutoff = new DateTimeOffset(2026, 11, 25, 2, 30, 0, TimeSpan.Zero);
+        var last = BsonDocument.Parse("""{ _id: "6b06b1a20000000000000002:quick", builtAt: ISODate("2026-11-25T01:00:00Z"), kind: "quick" }""");
+
+        Assert.Equal(BsonDocument.Parse("""
+            { $or: [
+              { builtAt: { $gt: ISODate("2026-11-25T01:00:00Z"), $lte: ISODate("2026-11-25T02:30:00Z") } },
+              { builtAt: ISODate("2026-11-25T01:00:00Z"), _id: { $gt: "6b06b1a20000000000000002:quick" } }
+            ] }
+            """), MongoSmartReplyPairStore.ExportPageFilter(cutoff, last));
+    }
+
+    [Fact]
+    public void InThread_Parent_MatchesItsIdAsObjectIdAndAsHexString()
+    {
+        // $in never matches across BSON types: a reply whose threadId is the parent's hex string needs the string too.
+        Assert.Equal(
+            BsonDocument.Parse("""{ threadId: { $in: [ ObjectId("6b06b1a20000000000000001"), "6b06b1a20000000000000001" ] } }"""),
+            MongoMessageHistory.InThread(Context));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task RecentVersionsAsync_LimitZero_ListsNoneWithoutAQuery()
+    {
+        // limit(0) is "no limit" to MongoDB. Nothing answers on this address: a store that queried would time out.
+        using var client = new MongoClient("mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300&connectTimeoutMS=300");
+        var store = new MongoSmartReplySnapshotStore(new MongoCatalog(client, new MongoOptions()));
+
+        Assert.Empty(await store.RecentVersionsAsync(0, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public void ParseSnapshotPair_StoredPair_ReadsKindContextAndReply()
     {
         var document = BsonDocument.Parse("""{ kind: "thread", context: [ { text: "a", sameAuthorAsReply: true } ], reply: "b" }""");
@@ -118,6 +161,7 @@ public sealed class MongoSmartReplyDocumentsTests
     [InlineData("{}", "text", false, null)]
     [InlineData("{ contentType: 'code', deleted: true, threadId: null }", "code", true, null)]
     [InlineData("{ contentType: 'file', threadId: '6b06b1a20000000000000001' }", "file", false, "6b06b1a20000000000000001")]
+    [InlineData("{ threadId: '6B06B1A20000000000000001' }", "text", false, null)]
     [InlineData("{ contentType: 'video' }", null, false, null)]
     public void ParseMessage_OptionalFields_DefaultAsTheSeedSays(string extra, string? contentType, bool deleted, string? threadId)
     {

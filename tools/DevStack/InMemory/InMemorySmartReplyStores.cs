@@ -4,42 +4,63 @@ using QuikApp.Workers.Moderation.SmartReplies;
 namespace QuikApp.Workers.DevStack.InMemory;
 
 /// <summary>
-/// QuikApp_messages.messages in memory, answering the history queries as MongoMessageHistory does, through indexes as
-/// MongoDB would (replies by thread, top-level messages by channel, each in creation order), so a run of hundreds of
-/// thousands of messages does not scan them all for every reply.
+/// QuikApp_messages.messages in memory: holds the documents as the message-service writes them (explicit nulls, ids of
+/// any BSON type) and answers the history queries as MongoMessageHistory's queries do on MongoDB, through indexes as
+/// MongoDB would (replies by their raw <c>threadId</c>, top-level messages by channel, each in creation order), so a run
+/// of hundreds of thousands of messages does not scan them all for every reply.
 /// </summary>
+/// <remarks>
+/// What MongoDB does and this double does too: ids match by BSON type (an ObjectId never equals a string; the thread
+/// queries ask for the parent's id in both types); <c>{ threadId: null }</c> matches null and missing; a range on
+/// <c>createdAt</c> never matches a value that is not a date; dates and query bounds are milliseconds; a query's limit
+/// counts the documents it matches, and those the store cannot read are dropped after it.
+/// </remarks>
 public sealed class InMemoryMessageHistory : IMessageHistory
 {
-    private static readonly ObjectId HighestId = new([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
-
     private readonly Lock _gate = new();
-    private readonly Dictionary<ObjectId, ChatMessage> _messages = [];
-    private readonly Dictionary<ObjectId, SortedSet<Position>> _threads = [];
+    private readonly Dictionary<BsonValue, Stored> _documents = [];
+    private readonly Dictionary<BsonValue, SortedSet<Position>> _threads = [];
     private readonly Dictionary<Guid, SortedSet<Position>> _channelTops = [];
 
+    /// <summary>Inserts a raw document (an insertOne): its <c>_id</c> may be of any type; a second one with the same <c>_id</c> fails as E11000 does.</summary>
+    public void Seed(BsonDocument raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var document = raw.DeepClone().AsBsonDocument;
+        if (!document.Contains("_id"))
+        {
+            document.InsertAt(0, new BsonElement("_id", ObjectId.GenerateNewId()));
+        }
+
+        lock (_gate)
+        {
+            if (_documents.ContainsKey(document["_id"]))
+            {
+                throw new InvalidOperationException($"E11000 duplicate key error: messages _id {document["_id"]}");
+            }
+
+            Index(document);
+        }
+    }
+
+    /// <summary>Writes <paramref name="message"/> as the message-service would (replacing the document with its id).</summary>
     public void Put(ChatMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         lock (_gate)
         {
-            if (_messages.TryGetValue(message.Id, out var previous))
-            {
-                IndexOf(previous)?.Remove(new Position(previous.CreatedAt, previous.Id));
-            }
-
-            _messages[message.Id] = message;
-            var index = message.ThreadId is { } thread
-                ? _threads.TryGetValue(thread, out var replies) ? replies : _threads[thread] = []
-                : _channelTops.TryGetValue(message.ChannelId, out var tops) ? tops : _channelTops[message.ChannelId] = [];
-            index.Add(new Position(message.CreatedAt, message.Id));
+            Index(DocumentOf(message));
         }
     }
 
+    /// <summary>The message with this id as the store reads it.</summary>
     public ChatMessage Get(ObjectId id)
     {
         lock (_gate)
         {
-            return _messages[id];
+            return _documents.TryGetValue(id, out var stored) && stored.Message is { } message
+                ? message
+                : throw new KeyNotFoundException($"no readable message {id}");
         }
     }
 
@@ -48,59 +69,154 @@ public sealed class InMemoryMessageHistory : IMessageHistory
         ArgumentNullException.ThrowIfNull(messageIds);
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<ChatMessage>>([.. messageIds.Distinct().Where(_messages.ContainsKey).Select(id => _messages[id])]);
+            return Task.FromResult<IReadOnlyList<ChatMessage>>([.. messageIds.Distinct()
+                .Select(id => _documents.GetValueOrDefault(id)?.Message)
+                .OfType<ChatMessage>()]);
         }
     }
 
     public Task<IReadOnlyList<ChatMessage>> ThreadBeforeAsync(ObjectId threadId, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
+        if (limit <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<ChatMessage>>([]);
+        }
+
+        var bound = MongoSemantics.StoredAsBsonDate(before);
         lock (_gate)
         {
-            var replies = Range(_threads.GetValueOrDefault(threadId), new Position(DateTimeOffset.MinValue, ObjectId.Empty), new Position(before, ObjectId.Empty))
-                .Where(p => p.CreatedAt < before).ToList();
-            return Task.FromResult<IReadOnlyList<ChatMessage>>([.. replies.Skip(Math.Max(0, replies.Count - Math.Max(0, limit))).Select(p => _messages[p.Id])]);
+            var matched = Thread(threadId).Where(p => p.CreatedAt < bound).ToList();
+            return Task.FromResult(Read(matched.Skip(Math.Max(0, matched.Count - limit))));
         }
     }
 
     public Task<IReadOnlyList<ChatMessage>> ThreadAfterAsync(ObjectId threadId, DateTimeOffset? after, int limit, CancellationToken cancellationToken)
     {
+        if (limit <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<ChatMessage>>([]);
+        }
+
+        DateTimeOffset? bound = after is { } start ? MongoSemantics.StoredAsBsonDate(start) : null;
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<ChatMessage>>([.. Range(_threads.GetValueOrDefault(threadId), new Position(after ?? DateTimeOffset.MinValue, after is null ? ObjectId.Empty : HighestId),
-                    new Position(DateTimeOffset.MaxValue, HighestId))
-                .Where(p => after is null || p.CreatedAt > after).Take(Math.Max(0, limit)).Select(p => _messages[p.Id])]);
+            return Task.FromResult(Read(Thread(threadId).Where(p => bound is null || p.CreatedAt > bound).Take(limit)));
         }
     }
 
     public Task<ChatMessage?> ChannelMessageBeforeAsync(Guid channelId, DateTimeOffset before, DateTimeOffset notBefore, CancellationToken cancellationToken)
     {
+        var (from, to) = (MongoSemantics.StoredAsBsonDate(notBefore), MongoSemantics.StoredAsBsonDate(before));
         lock (_gate)
         {
-            var latest = Range(_channelTops.GetValueOrDefault(channelId), new Position(notBefore, ObjectId.Empty), new Position(before, ObjectId.Empty))
-                .Reverse().FirstOrDefault(p => p.CreatedAt < before && p.CreatedAt >= notBefore);
-            return Task.FromResult(latest.Id == ObjectId.Empty ? null : _messages.GetValueOrDefault(latest.Id));
+            var latest = Range(_channelTops.GetValueOrDefault(channelId), Position.First(from), Position.First(to))
+                .Reverse().Where(p => p.CreatedAt < to && p.CreatedAt >= from).Take(1);
+            return Task.FromResult(Read(latest) is [var found, ..] ? found : null);
         }
     }
 
     public Task<ChatMessage?> ChannelMessageAfterAsync(Guid channelId, DateTimeOffset after, DateTimeOffset notAfter, CancellationToken cancellationToken)
     {
+        var (from, to) = (MongoSemantics.StoredAsBsonDate(after), MongoSemantics.StoredAsBsonDate(notAfter));
         lock (_gate)
         {
-            var earliest = Range(_channelTops.GetValueOrDefault(channelId), new Position(after, HighestId), new Position(notAfter, HighestId))
-                .FirstOrDefault(p => p.CreatedAt > after && p.CreatedAt <= notAfter);
-            return Task.FromResult(earliest.Id == ObjectId.Empty ? null : _messages.GetValueOrDefault(earliest.Id));
+            var earliest = Range(_channelTops.GetValueOrDefault(channelId), Position.Last(from), Position.Last(to))
+                .Where(p => p.CreatedAt > from && p.CreatedAt <= to).Take(1);
+            return Task.FromResult(Read(earliest) is [var found, ..] ? found : null);
         }
     }
 
-    private SortedSet<Position>? IndexOf(ChatMessage message) =>
-        message.ThreadId is { } thread ? _threads.GetValueOrDefault(thread) : _channelTops.GetValueOrDefault(message.ChannelId);
+    /// <summary>The document the message-service writes for <paramref name="message"/> (the seed's schema, explicit nulls included).</summary>
+    public static BsonDocument DocumentOf(ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new BsonDocument
+        {
+            { "_id", message.Id },
+            { "channelId", Uuid(message.ChannelId) },
+            { "workspaceId", Uuid(message.WorkspaceId) },
+            { "userId", Uuid(message.UserId) },
+            { "content", message.Content },
+            { "contentType", message.ContentType is { } type ? type.ToString().ToLowerInvariant() : "unsupported" },
+            { "mentions", new BsonArray(Enumerable.Range(0, message.MentionCount).Select(_ => Uuid(Guid.NewGuid()))) },
+            { "mentionsEveryone", message.MentionsEveryone },
+            { "threadId", message.ThreadId is { } thread ? thread : BsonNull.Value },
+            { "edited", false },
+            { "editedAt", BsonNull.Value },
+            { "deleted", message.Deleted },
+            { "deletedAt", BsonNull.Value },
+            { "createdAt", message.CreatedAt.UtcDateTime },
+            { "updatedAt", message.CreatedAt.UtcDateTime },
+        };
+    }
+
+    // Callers hold _gate.
+    private void Index(BsonDocument document)
+    {
+        var id = document["_id"];
+        if (_documents.Remove(id, out var previous))
+        {
+            IndexOf(previous.Document)?.Remove(previous.Position);
+        }
+
+        // The store's projection: the fields it reads, and the mention count instead of the mentioned users.
+        var projected = new BsonDocument(document).Set("mentionCount", document.GetValue("mentions", BsonNull.Value) is BsonArray mentions ? mentions.Count : 0);
+        var createdAt = document.GetValue("createdAt", BsonNull.Value) is BsonDateTime { IsValidDateTime: true } date
+            ? new DateTimeOffset(date.ToUniversalTime(), TimeSpan.Zero)
+            : (DateTimeOffset?)null;
+        var stored = new Stored(document, MongoMessageHistory.Parse(projected), new Position(createdAt ?? DateTimeOffset.MinValue, id));
+        _documents[id] = stored;
+        if (createdAt is not null)
+        {
+            IndexOf(document, create: true)?.Add(stored.Position);
+        }
+    }
+
+    /// <summary>The index a document is in: by raw threadId when it has one, by channel when top-level (null or missing threadId).</summary>
+    private SortedSet<Position>? IndexOf(BsonDocument document, bool create = false)
+    {
+        if (!MongoSemantics.MatchesNull(document, "threadId"))
+        {
+            var thread = document["threadId"];
+            return _threads.TryGetValue(thread, out var replies) ? replies : create ? _threads[thread] = [] : null;
+        }
+
+        // The channel queries ask for a UUID (binary subtype 4): any other channelId never matches them.
+        if (document.GetValue("channelId", BsonNull.Value) is not BsonBinaryData { SubType: BsonBinarySubType.UuidStandard } channel)
+        {
+            return null;
+        }
+
+        var channelId = channel.ToGuid(GuidRepresentation.Standard);
+        return _channelTops.TryGetValue(channelId, out var tops) ? tops : create ? _channelTops[channelId] = [] : null;
+    }
+
+    /// <summary>The replies of a thread in creation order: threadId equal to the parent's ObjectId or its hex string, as the store asks.</summary>
+    private IEnumerable<Position> Thread(ObjectId threadId)
+    {
+        var keys = new BsonValue[] { threadId, threadId.ToString() };
+        return keys.SelectMany(key => (IEnumerable<Position>?)_threads.GetValueOrDefault(key) ?? []).Order();
+    }
+
+    private IReadOnlyList<ChatMessage> Read(IEnumerable<Position> matched) =>
+        [.. matched.Select(p => _documents[p.Id].Message).OfType<ChatMessage>()];
 
     private static SortedSet<Position> Range(SortedSet<Position>? index, Position from, Position to) =>
         index is null || from.CompareTo(to) > 0 ? [] : index.GetViewBetween(from, to);
 
-    /// <summary>Where a message stands in an index: creation time, then id (ties in time keep a stable order).</summary>
-    private readonly record struct Position(DateTimeOffset CreatedAt, ObjectId Id) : IComparable<Position>
+    private static BsonBinaryData Uuid(Guid id) => new(id, GuidRepresentation.Standard);
+
+    private sealed record Stored(BsonDocument Document, ChatMessage? Message, Position Position);
+
+    /// <summary>Where a document stands in an index: creation time, then <c>_id</c> in BSON order (ties in time keep a stable order).</summary>
+    private readonly record struct Position(DateTimeOffset CreatedAt, BsonValue Id) : IComparable<Position>
     {
+        /// <summary>Before every document created at <paramref name="at"/>.</summary>
+        public static Position First(DateTimeOffset at) => new(at, BsonMinKey.Value);
+
+        /// <summary>After every document created at <paramref name="at"/>.</summary>
+        public static Position Last(DateTimeOffset at) => new(at, BsonMaxKey.Value);
+
         public int CompareTo(Position other)
         {
             var byTime = CreatedAt.CompareTo(other.CreatedAt);
@@ -147,7 +263,10 @@ public sealed class InMemoryModerationActions : IModerationActions
     }
 }
 
-/// <summary>reply_pairs in memory, with MongoSmartReplyPairStore's semantics (removals except upserts, builtAt kept when unchanged).</summary>
+/// <summary>
+/// reply_pairs in memory, with MongoSmartReplyPairStore's semantics (removals except upserts, builtAt kept when unchanged)
+/// and MongoDB's: dates are stored, and cut-offs compared, to the millisecond.
+/// </summary>
 public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
 {
     private readonly Lock _gate = new();
@@ -169,9 +288,10 @@ public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
 
     public void Put(ReplyPair pair)
     {
+        ArgumentNullException.ThrowIfNull(pair);
         lock (_gate)
         {
-            _pairs[pair.Id] = pair;
+            _pairs[pair.Id] = AsStored(pair);
         }
     }
 
@@ -194,7 +314,7 @@ public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
                 .Select(p => p.Id)
                 .ToList();
             removed.ForEach(id => _pairs.Remove(id));
-            foreach (var pair in changes.Upserts)
+            foreach (var pair in changes.Upserts.Select(AsStored))
             {
                 _pairs[pair.Id] = _pairs.TryGetValue(pair.Id, out var stored) && SameContent(stored, pair) ? pair with { BuiltAt = stored.BuiltAt } : pair;
             }
@@ -219,7 +339,8 @@ public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
     {
         lock (_gate)
         {
-            var upTo = _pairs.Values.Where(p => p.BuiltAt <= cutoff).ToList();
+            var bound = MongoSemantics.StoredAsBsonDate(cutoff);
+            var upTo = _pairs.Values.Where(p => p.BuiltAt <= bound).ToList();
             return Task.FromResult(new ReplyPairCounts(upTo.Count, upTo.Count(p => p.Kind == ReplyPairKind.Thread), upTo.Count(p => p.Kind == ReplyPairKind.Quick)));
         }
     }
@@ -229,7 +350,8 @@ public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
         List<ReplyPair> upTo;
         lock (_gate)
         {
-            upTo = [.. _pairs.Values.Where(p => p.BuiltAt <= cutoff).OrderBy(p => p.BuiltAt).ThenBy(p => p.Id, StringComparer.Ordinal)];
+            var bound = MongoSemantics.StoredAsBsonDate(cutoff);
+            upTo = [.. _pairs.Values.Where(p => p.BuiltAt <= bound).OrderBy(p => p.BuiltAt).ThenBy(p => p.Id, StringComparer.Ordinal)];
         }
 
         foreach (var pair in upTo)
@@ -240,48 +362,95 @@ public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
         }
     }
 
+    private static ReplyPair AsStored(ReplyPair pair) =>
+        pair with { BuiltAt = MongoSemantics.StoredAsBsonDate(pair.BuiltAt), ReplyAt = MongoSemantics.StoredAsBsonDate(pair.ReplyAt) };
+
     private static bool SameContent(ReplyPair a, ReplyPair b) =>
         a.MessageIds.SequenceEqual(b.MessageIds) && a.Context.SequenceEqual(b.Context) && a.Reply == b.Reply;
 }
 
-/// <summary>Smart-reply records of training_sets in memory (insert once).</summary>
+/// <summary>
+/// training_sets in memory: the smart-reply records as MongoSmartReplySnapshotStore writes them, beside the records of
+/// other kinds the ml-service writes (any <c>_id</c> type), with MongoDB's semantics: insert once by <c>_id</c> whatever
+/// the kind, reads filtered on <c>kind</c>, dates to the millisecond, a limit of zero reading nothing.
+/// </summary>
 public sealed class InMemorySmartReplySnapshotStore : ISmartReplySnapshotStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, SmartReplySnapshot> _snapshots = new(StringComparer.Ordinal);
+    private readonly Dictionary<BsonValue, BsonDocument> _documents = [];
 
+    /// <summary>The smart-reply records, as the store reads them.</summary>
     public IReadOnlyList<SmartReplySnapshot> All
     {
         get
         {
             lock (_gate)
             {
-                return [.. _snapshots.Values];
+                return [.. _documents.Values.Where(IsSmartReply).Select(MongoSmartReplySnapshotStore.Parse)];
+            }
+        }
+    }
+
+    /// <summary>Inserts a raw document (an insertOne; E11000 on a taken <c>_id</c>).</summary>
+    public void Seed(BsonDocument raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var document = raw.DeepClone().AsBsonDocument;
+        if (!document.Contains("_id"))
+        {
+            document.InsertAt(0, new BsonElement("_id", ObjectId.GenerateNewId()));
+        }
+
+        lock (_gate)
+        {
+            if (!_documents.TryAdd(document["_id"], document))
+            {
+                throw new InvalidOperationException($"E11000 duplicate key error: training_sets _id {document["_id"]}");
             }
         }
     }
 
     public Task<bool> TryInsertAsync(SmartReplySnapshot snapshot, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(snapshot);
         lock (_gate)
         {
-            return Task.FromResult(_snapshots.TryAdd(snapshot.Version, snapshot));
+            return Task.FromResult(_documents.TryAdd(snapshot.Version,
+                new BsonDocument("_id", snapshot.Version).AddRange(MongoSmartReplySnapshotStore.Render(snapshot))));
         }
     }
 
     public Task<SmartReplySnapshot?> FindAsync(string version, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(version);
         lock (_gate)
         {
-            return Task.FromResult(_snapshots.GetValueOrDefault(version));
+            return Task.FromResult(_documents.TryGetValue(version, out var document) && IsSmartReply(document)
+                ? MongoSmartReplySnapshotStore.Parse(document)
+                : null);
         }
     }
 
     public Task<IReadOnlyList<string>> RecentVersionsAsync(int limit, CancellationToken cancellationToken)
     {
+        if (limit <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<string>>([]);
+        }
+
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<string>>([.. _snapshots.Values.OrderByDescending(s => s.CreatedAt).Take(limit).Select(s => s.Version)]);
+            return Task.FromResult<IReadOnlyList<string>>([.. _documents.Values
+                .Where(IsSmartReply)
+                .OrderByDescending(d => d.GetValue("createdAt", BsonNull.Value))
+                .Take(limit)
+                .Select(d => d["_id"])
+                .OfType<BsonString>()
+                .Select(id => id.Value)]);
         }
     }
+
+    // { kind: "smart-reply" } is type-bracketed: only a string equal to it matches.
+    private static bool IsSmartReply(BsonDocument document) =>
+        document.GetValue("kind", BsonNull.Value) is BsonString { Value: SmartReplySnapshot.Kind };
 }
