@@ -40,11 +40,13 @@ public sealed partial class MessageModerationHandler(
             {
                 case MessageSent sent:
                     toWrite.Add((envelope, Judge(sent.MessageId, sent.ChannelId, sent.WorkspaceId, sent.UserId, sent.Content,
-                        sent.Mentions.Count, sent.MentionsEveryone, new ContentVersion(ContentKind.Sent, sent.CreatedAt, envelope.EventId), now), sent.Content));
+                        sent.Mentions.Count, sent.MentionsEveryone,
+                        new ContentVersion(ContentKind.Sent, Plausible(sent.CreatedAt, now, sent.MessageId, "createdAt"), envelope.EventId), now), sent.Content));
                     break;
                 case MessageEdited edited:
                     toWrite.Add((envelope, Judge(edited.MessageId, edited.ChannelId, edited.WorkspaceId, edited.UserId, edited.Content,
-                        0, false, new ContentVersion(ContentKind.Edited, edited.EditedAt, envelope.EventId), now), edited.Content));
+                        0, false, new ContentVersion(ContentKind.Edited, Plausible(edited.EditedAt, now, edited.MessageId, "editedAt"), envelope.EventId), now),
+                        edited.Content));
                     break;
                 case MessageDeleted deleted:
                     deletions.Add(new MessageDeletion(deleted.MessageId, deleted.ChannelId, deleted.WorkspaceId, deleted.DeletedBy, deleted.DeletedAt));
@@ -85,6 +87,21 @@ public sealed partial class MessageModerationHandler(
         }
     }
 
+    /// <summary>
+    /// The producer's time, or — when it is further in the future than <see cref="ModerationHandlingOptions.MaxFutureSkew"/>
+    /// — the time the worker handles it: a version dated in the far future would never be replaced by a later edit.
+    /// </summary>
+    private DateTimeOffset Plausible(DateTimeOffset claimed, DateTimeOffset now, MongoDB.Bson.ObjectId messageId, string field)
+    {
+        if (claimed <= now + options.Value.MaxFutureSkew)
+        {
+            return claimed;
+        }
+
+        LogFutureTime(messageId, field, claimed, now);
+        return now;
+    }
+
     private AutoModerationResult Judge(MongoDB.Bson.ObjectId messageId, Guid channelId, Guid workspaceId, Guid userId, string content,
         int mentions, bool everyone, ContentVersion version, DateTimeOffset now)
     {
@@ -119,6 +136,9 @@ public sealed partial class MessageModerationHandler(
     /// <summary>The eventId of the <c>moderation.flagged</c> event about <paramref name="messageId"/> caused by <paramref name="sourceEventId"/>.</summary>
     public static Guid FlaggedEventId(Guid sourceEventId, MongoDB.Bson.ObjectId messageId) =>
         EventEnvelope.DerivedEventId(sourceEventId, messageId.ToString(), "moderation.flagged");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: data.{Field} {Claimed:O} is in the future (now {Now:O}); ordered by the time it was handled instead")]
+    private partial void LogFutureTime(MongoDB.Bson.ObjectId messageId, string field, DateTimeOffset claimed, DateTimeOffset now);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scored {Count} messages from {Topic}: {Stale} stale, {Flagged} flagged, {Blocked} blocked")]
     private partial void LogScored(string topic, int count, int stale, int flagged, int blocked);

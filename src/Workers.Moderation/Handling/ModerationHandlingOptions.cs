@@ -10,4 +10,12 @@ public sealed class ModerationHandlingOptions
     /// <summary>Characters of a message that are scored; a longer message is judged by its head.</summary>
     [Range(100, 1_000_000)]
     public int MaxScoredLength { get; set; } = 20_000;
+
+    /// <summary>
+    /// How far in the future a message's <c>createdAt</c> / <c>editedAt</c> may be before it is taken as the time the
+    /// worker received it instead: results are ordered by that time, and a producer's clock set to year 9999 would pin a
+    /// version so that no later edit is ever applied.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
 }

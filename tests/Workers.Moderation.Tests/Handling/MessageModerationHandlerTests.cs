@@ -127,6 +127,24 @@ public sealed class MessageModerationHandlerTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task SentDatedInTheFarFuture_IsOrderedByItsHandlingTime_SoALaterAbusiveEditIsApplied()
+    {
+        // A producer clock at year 9999 pinned the result: no later edit was ever newer (issue 12, defect 7).
+        await using var host = await ModerationHost.StartAsync();
+        var sent = ModerationHost.Sent("see you at the retro", at: new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero));
+        await host.PublishAsync(EventEnvelope.Create(sent, "message-service", null), sent.ChannelId);
+        await host.WaitForAsync(r => r.Results.ContainsKey(sent.MessageId), "the sent result");
+        Assert.True(host.Results.Results[sent.MessageId].Result!.Content.At < DateTimeOffset.UtcNow.AddMinutes(1));
+
+        var edit = new MessageEdited(sent.MessageId, sent.ChannelId, sent.WorkspaceId, sent.UserId, "you are a worthless idiot, kill yourself",
+            DateTimeOffset.UtcNow.AddSeconds(1));
+        await host.PublishAsync(EventEnvelope.Create(edit, "message-service", null), sent.ChannelId);
+        await host.WaitForAsync(r => r.Results[sent.MessageId].Result!.Content.Kind == ContentKind.Edited, "the edit");
+
+        Assert.Equal(ModerationAction.Block, host.Results.Results[sent.MessageId].Result!.Scored.Verdict.Action);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Delete_MarksTheResultDeleted_KeepingItForAudit()
     {
         await using var host = await ModerationHost.StartAsync();
