@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using QuikApp.Workers.Shared.Kafka.Consuming;
+using QuikApp.Workers.Shared.Logging;
 
 namespace QuikApp.Workers.Shared.Health;
 
 /// <summary>
 /// Ready when every consumer engine of the process runs, has joined its group and reaches a broker. A consumer with
 /// no partitions (more replicas than partitions) is still ready: it takes over on the next rebalance.
+/// The last error is reported without broker addresses and bounded (health output is often public).
 /// </summary>
 public sealed class KafkaHealthCheck(ConsumerEngineRegistry registry) : IHealthCheck
 {
@@ -26,11 +28,11 @@ public sealed class KafkaHealthCheck(ConsumerEngineRegistry registry) : IHealthC
             };
             if (engine.Faulted || !engine.Running)
             {
-                problems.Add($"{engine.Name}: not running ({engine.LastError ?? "stopped"})");
+                problems.Add($"{engine.Name}: not running ({(engine.LastError is null ? "stopped" : LogText.WithoutAddresses(engine.LastError))})");
             }
             else if (!engine.BrokersReachable)
             {
-                problems.Add($"{engine.Name}: no broker reachable ({engine.LastError})");
+                problems.Add($"{engine.Name}: no broker reachable ({LogText.WithoutAddresses(engine.LastError)})");
             }
             else if (!engine.GroupJoined)
             {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using QuikApp.Workers.Files.Thumbnails;
 using QuikApp.Workers.Shared.Events;
 using QuikApp.Workers.Shared.Kafka.Consuming;
+using QuikApp.Workers.Shared.Logging;
 using QuikApp.Workers.Shared.Storage;
 
 namespace QuikApp.Workers.Files.Processing;
@@ -242,7 +243,8 @@ public sealed partial class FileProcessor : IDisposable
 
     private FileOutcome Rejected(FileToProcess file, string reason, TimeSpan download)
     {
-        LogRejected(file.FileId, reason);
+        // The reason quotes the document's bucket and key: untrusted, up to 1 KiB, any characters.
+        LogRejected(file.FileId, LogText.Bounded(reason));
         var verdict = new ScanVerdict(FileScanStatus.Error, null, $"not scanned: {reason}", null, _time.GetUtcNow());
         return new FileOutcome(file.FileId, file.WorkspaceId, verdict, null, FileMetadataNone, [], [], null, null,
             ProcessingStatus.Failed, $"rejected: {reason}", reason, StageTimings.None with { Download = download });
