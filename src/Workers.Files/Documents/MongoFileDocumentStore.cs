@@ -3,6 +3,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using QuikApp.Workers.Files.Processing;
 using QuikApp.Workers.Shared.Events;
+using QuikApp.Workers.Shared.Kafka.Consuming;
 using QuikApp.Workers.Shared.Mongo;
 using QuikApp.Workers.Shared.Storage;
 
@@ -50,7 +51,17 @@ public sealed partial class MongoFileDocumentStore(MongoCatalog catalog, ILogger
         { "virusScan", 1 }, { "urls.thumbnail", 1 }, { "metadata", 1 }, { "processing", 1 },
     };
 
+    /// <summary>
+    /// How long a write waits for a majority before MongoDB answers with a write-concern error (64) instead of blocking:
+    /// without it a partition whose write waits on a lost majority hangs past <c>max.poll.interval.ms</c>. The write
+    /// itself is applied on the primary; retrying it is safe (the guard, and a redelivery publishes what was written).
+    /// </summary>
+    internal static readonly TimeSpan MajorityWaitLimit = TimeSpan.FromSeconds(30);
+
     private IMongoCollection<BsonDocument> Files => catalog.Files;
+
+    /// <summary>The files collection for this store's writes: the client's write concern (w:majority, j) with <see cref="MajorityWaitLimit"/>.</summary>
+    internal IMongoCollection<BsonDocument> Writes => field ??= catalog.Files.WithWriteConcern(catalog.Files.Settings.WriteConcern.With(wTimeout: MajorityWaitLimit));
 
     public async Task<IReadOnlyDictionary<Guid, FileDocument>> ReadAsync(IReadOnlyCollection<Guid> fileIds, CancellationToken cancellationToken)
     {
@@ -108,8 +119,14 @@ public sealed partial class MongoFileDocumentStore(MongoCatalog catalog, ILogger
     {
         try
         {
-            var result = await Files.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+            var result = await Writes.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
             return (result.MatchedCount, new HashSet<int>());
+        }
+        catch (MongoBulkWriteException<BsonDocument> ex) when (ex.WriteConcernError is not null)
+        {
+            // Applied on the primary, not confirmed by a majority in time (wtimeout, a stepdown): the batch's, and worth
+            // retrying once the replica set recovers. The driver's bulk exception carries no label the classifier knows.
+            throw new TransientDependencyException($"MongoDB did not confirm the {what} writes: {ex.WriteConcernError.Message} (code {ex.WriteConcernError.Code})", ex);
         }
         catch (MongoBulkWriteException<BsonDocument> ex) when (ex.WriteConcernError is null && ex.WriteErrors.Count > 0 && ex.Result.IsAcknowledged)
         {

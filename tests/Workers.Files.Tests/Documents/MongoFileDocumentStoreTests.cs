@@ -153,6 +153,18 @@ public sealed class MongoFileDocumentStoreTests
     }
 
     [Fact]
+    public void Writes_KeepTheClientsMajorityAndJournal_AndWaitForTheMajorityAtMost30Seconds()
+    {
+        // On the old code the writes had no wtimeout: a lost majority blocked the partition without bound.
+        using var client = MongoClientFactory.CreateClient(new MongoOptions { ConnectionString = "mongodb://127.0.0.1:1" }, "tests");
+        var store = new MongoFileDocumentStore(new MongoCatalog(client, new MongoOptions()));
+
+        var concern = store.Writes.Settings.WriteConcern;
+
+        Assert.Equal((WriteConcern.WMajority.W, (bool?)true, (TimeSpan?)TimeSpan.FromSeconds(30)), (concern.W, concern.Journal, concern.WTimeout));
+    }
+
+    [Fact]
     public void SweeperFilters_EachCarryTheirIndexesLeadingFieldAndPartialFilter()
     {
         var files = MongoIndexCatalog.OwnedBy([IndexOwner.Files]).Where(i => i.Collection == MongoCatalog.Collections.Files).ToList();
