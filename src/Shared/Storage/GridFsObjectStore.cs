@@ -8,12 +8,15 @@ using QuikApp.Workers.Shared.Mongo;
 namespace QuikApp.Workers.Shared.Storage;
 
 /// <summary>
-/// Originals the file-service keeps in GridFS: bucket = GridFS bucket name in the files database, key = the file's
-/// filename (latest revision) or its ObjectId as 24 hex digits. Read and delete only.
+/// Originals the file-service keeps in GridFS: bucket = GridFS bucket name in the files database, key = the file's id
+/// (an ObjectId as 24 hex digits, a UUID, or a string id) or its filename (latest revision). Read and delete only.
 /// </summary>
 /// <remarks>
-/// A key that parses as an ObjectId is looked up by id first, then as a filename, so a filename that happens to be 24 hex
-/// digits still resolves. Deleting a filename deletes every revision (otherwise an older one would resurface as the object).
+/// GridFS lets the uploader choose the type of <c>_id</c> (ObjectId by default), and MongoDB never matches an id across
+/// BSON types, so the key is looked up by every id it can spell in one <c>$in</c> (ObjectId when it parses, UUID subtype 4
+/// when it parses, the string itself), then as a filename: a filename that happens to look like an id still resolves.
+/// Deleting a filename deletes every revision (otherwise an older one would resurface as the object); deleting a missing
+/// file (or one deleted concurrently) returns false.
 /// Put and move throw <see cref="NotSupportedException"/>: derivatives and quarantine copies go to an S3 or local provider.
 /// </remarks>
 public sealed class GridFsObjectStore : IObjectStore
@@ -62,7 +65,7 @@ public sealed class GridFsObjectStore : IObjectStore
         try
         {
             var ids = new List<BsonValue>();
-            if (ObjectId.TryParse(location.Key, out var id) && await FirstAsync(bucket, ById(id), cancellationToken).ConfigureAwait(false) is { } byId)
+            if (await FirstAsync(bucket, ById(location.Key), cancellationToken).ConfigureAwait(false) is { } byId)
             {
                 ids.Add(byId.Id);
             }
@@ -104,7 +107,7 @@ public sealed class GridFsObjectStore : IObjectStore
         var bucket = BucketOf(location);
         try
         {
-            if (ObjectId.TryParse(location.Key, out var id) && await FirstAsync(bucket, ById(id), cancellationToken).ConfigureAwait(false) is { } byId)
+            if (await FirstAsync(bucket, ById(location.Key), cancellationToken).ConfigureAwait(false) is { } byId)
             {
                 return byId;
             }
@@ -118,7 +121,7 @@ public sealed class GridFsObjectStore : IObjectStore
     }
 
     private static async Task<GridFSFileInfo<BsonValue>?> FirstAsync(
-        IGridFSBucket<BsonValue> bucket, FilterDefinition<GridFSFileInfo<BsonValue>> filter, CancellationToken cancellationToken)
+        IGridFSBucket<BsonValue> bucket, BsonDocument filter, CancellationToken cancellationToken)
     {
         // Newest first: by filename, that is the latest revision (what OpenDownloadStreamByName reads by default).
         var options = new GridFSFindOptions<BsonValue> { Limit = 1, Sort = new BsonDocument("uploadDate", -1) };
@@ -126,9 +129,26 @@ public sealed class GridFsObjectStore : IObjectStore
         return await cursor.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static FilterDefinition<GridFSFileInfo<BsonValue>> ById(ObjectId id) => new BsonDocument("_id", id);
+    /// <summary><c>{_id: {$in: [every id <paramref name="key"/> can spell]}}</c>: served by <c>_id</c>; one query for all the id types.</summary>
+    internal static BsonDocument ById(string key)
+    {
+        var ids = new BsonArray();
+        if (ObjectId.TryParse(key, out var objectId))
+        {
+            ids.Add(objectId);
+        }
 
-    private static FilterDefinition<GridFSFileInfo<BsonValue>> ByFilename(string filename) => new BsonDocument("filename", filename);
+        if (Guid.TryParse(key, out var uuid))
+        {
+            ids.Add(new BsonBinaryData(uuid, GuidRepresentation.Standard));
+        }
+
+        ids.Add(key);
+        return new BsonDocument("_id", new BsonDocument("$in", ids));
+    }
+
+    /// <summary>Served by <c>filename_1_uploadDate_1</c>, the index GridFS writers create before their first upload.</summary>
+    private static BsonDocument ByFilename(string filename) => new("filename", filename);
 
     private static ObjectInfo InfoOf(GridFSFileInfo<BsonValue> file)
     {
@@ -162,8 +182,10 @@ public sealed class GridFsObjectStore : IObjectStore
 
     private static bool IsTransient(Exception exception, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested
-        && exception is MongoConnectionException or MongoExecutionTimeoutException or MongoNotPrimaryException
-            or MongoNodeIsRecoveringException or MongoWaitQueueFullException or TimeoutException;
+        && (exception is MongoConnectionException or MongoExecutionTimeoutException or MongoNotPrimaryException
+            or MongoNodeIsRecoveringException or MongoWaitQueueFullException or TimeoutException
+            // An election or a failed write concern the server itself marks as worth retrying.
+            || exception is MongoException mongo && mongo.HasErrorLabel("RetryableWriteError"));
 
     private static TransientDependencyException Transient(ObjectLocation location, string operation, Exception exception) =>
         new($"GridFS {operation} of {location} failed: {exception.Message}", exception);

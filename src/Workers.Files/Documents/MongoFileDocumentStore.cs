@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using QuikApp.Workers.Files.Processing;
 using QuikApp.Workers.Shared.Events;
+using QuikApp.Workers.Shared.Kafka.Consuming;
 using QuikApp.Workers.Shared.Mongo;
 using QuikApp.Workers.Shared.Storage;
 
@@ -26,17 +28,40 @@ namespace QuikApp.Workers.Files.Documents;
 /// the document, and a missing one is the handler's concern. Reads go to the primary: the file-service writes the
 /// document just before publishing the event, and a lagging secondary would report it missing.
 /// </para>
-/// <para>Dotted <c>$set</c>s (<c>urls.thumbnail</c>, <c>processing.*</c>) assume <c>urls</c> is a sub-document or absent, as the seed writes it; MongoDB refuses to create a field inside a null.</para>
+/// <para>
+/// The updates that write inside another service's sub-documents (<c>urls</c>, <c>processing</c>) are update pipelines
+/// that rebuild the parent with <c>$mergeObjects</c> over the parent when it is a document and <c>{}</c> otherwise: the
+/// seed writes explicit nulls (<c>urls: null</c>), and a classic <c>$set "urls.thumbnail"</c> on a null parent fails with
+/// error 28 (PathNotViable). Values go in through <c>$literal</c>, so a string starting with <c>$</c> is never read as a
+/// field path. Whole sub-documents this worker owns (<c>virusScan</c>, <c>metadata</c>) are set whole.
+/// </para>
+/// <para>
+/// A per-document write error that remains (document validation, a field of an unexpected type) is mapped to that record
+/// only: it is reported as not stored and logged, and the rest of the bulk stands. A write-concern error, a timeout or a
+/// network error is the batch's and is thrown.
+/// </para>
 /// </remarks>
-public sealed class MongoFileDocumentStore(MongoCatalog catalog) : IFileDocumentStore
+public sealed partial class MongoFileDocumentStore(MongoCatalog catalog, ILogger<MongoFileDocumentStore>? logger = null) : IFileDocumentStore
 {
+    private readonly ILogger _logger = logger ?? NullLogger<MongoFileDocumentStore>.Instance;
+
     private static readonly ProjectionDefinition<BsonDocument> Projection = new BsonDocument
     {
         { "fileId", 1 }, { "workspaceId", 1 }, { "mimeType", 1 }, { "storage", 1 }, { "createdAt", 1 }, { "deleted", 1 },
         { "virusScan", 1 }, { "urls.thumbnail", 1 }, { "metadata", 1 }, { "processing", 1 },
     };
 
+    /// <summary>
+    /// How long a write waits for a majority before MongoDB answers with a write-concern error (64) instead of blocking:
+    /// without it a partition whose write waits on a lost majority hangs past <c>max.poll.interval.ms</c>. The write
+    /// itself is applied on the primary; retrying it is safe (the guard, and a redelivery publishes what was written).
+    /// </summary>
+    internal static readonly TimeSpan MajorityWaitLimit = TimeSpan.FromSeconds(30);
+
     private IMongoCollection<BsonDocument> Files => catalog.Files;
+
+    /// <summary>The files collection for this store's writes: the client's write concern (w:majority, j) with <see cref="MajorityWaitLimit"/>.</summary>
+    internal IMongoCollection<BsonDocument> Writes => field ??= catalog.Files.WithWriteConcern(catalog.Files.Settings.WriteConcern.With(wTimeout: MajorityWaitLimit));
 
     public async Task<IReadOnlyDictionary<Guid, FileDocument>> ReadAsync(IReadOnlyCollection<Guid> fileIds, CancellationToken cancellationToken)
     {
@@ -58,24 +83,71 @@ public sealed class MongoFileDocumentStore(MongoCatalog catalog) : IFileDocument
             return [];
         }
 
-        var result = await Files.BulkWriteAsync(records.Select(OutcomeModel), new BulkWriteOptions { IsOrdered = false }, cancellationToken)
+        var (matched, failed) = await BulkWriteAsync("outcome", records.Select(OutcomeModel).ToList(), i => records[i].FileId, cancellationToken)
             .ConfigureAwait(false);
-        if (result.MatchedCount == records.Count)
+        return await StoredOutcomesAsync(records, matched, failed, ReadAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Which records are the stored outcome now, after a bulk that matched <paramref name="matched"/> documents and failed
+    /// on the records at <paramref name="failed"/>: all when every filter matched, otherwise read back (a filter that
+    /// matched nothing met a finished, deleted or missing document). Shared with the in-memory double.
+    /// </summary>
+    internal static async Task<IReadOnlyList<bool>> StoredOutcomesAsync(
+        IReadOnlyList<FileOutcomeRecord> records,
+        long matched,
+        IReadOnlySet<int> failed,
+        Func<IReadOnlyCollection<Guid>, CancellationToken, Task<IReadOnlyDictionary<Guid, FileDocument>>> read,
+        CancellationToken cancellationToken)
+    {
+        if (failed.Count == 0 && matched == records.Count)
         {
             return [.. records.Select(_ => true)];
         }
 
-        // Some filters matched nothing (a finished or deleted document): read back which records are the stored ones.
-        var stored = await ReadAsync([.. records.Select(r => r.FileId).Distinct()], cancellationToken).ConfigureAwait(false);
-        return [.. records.Select(r => stored.TryGetValue(r.FileId, out var d) && d.Processing is { } p && p.EventId == r.EventId && p.Attempts == r.Attempt)];
+        var stored = await read([.. records.Select(r => r.FileId).Distinct()], cancellationToken).ConfigureAwait(false);
+        return [.. records.Select((r, i) => !failed.Contains(i)
+            && stored.TryGetValue(r.FileId, out var d) && d.Processing is { } p && p.EventId == r.EventId && p.Attempts == r.Attempt)];
     }
+
+    /// <summary>
+    /// One unordered bulk. Per-document write errors are logged and returned by index (the others were applied, as
+    /// an unordered bulk goes on past an error); a write-concern error is the batch's and is rethrown.
+    /// </summary>
+    private async Task<(long Matched, IReadOnlySet<int> Failed)> BulkWriteAsync(
+        string what, IReadOnlyList<WriteModel<BsonDocument>> models, Func<int, Guid> fileIdAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await Writes.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+            return (result.MatchedCount, new HashSet<int>());
+        }
+        catch (MongoBulkWriteException<BsonDocument> ex) when (ex.WriteConcernError is not null)
+        {
+            // Applied on the primary, not confirmed by a majority in time (wtimeout, a stepdown): the batch's, and worth
+            // retrying once the replica set recovers. The driver's bulk exception carries no label the classifier knows.
+            throw new TransientDependencyException($"MongoDB did not confirm the {what} writes: {ex.WriteConcernError.Message} (code {ex.WriteConcernError.Code})", ex);
+        }
+        catch (MongoBulkWriteException<BsonDocument> ex) when (ex.WriteConcernError is null && ex.WriteErrors.Count > 0 && ex.Result.IsAcknowledged)
+        {
+            foreach (var error in ex.WriteErrors)
+            {
+                LogWriteRefused(_logger, what, fileIdAt(error.Index), error.Code, error.Category);
+            }
+
+            return (ex.Result.MatchedCount, ex.WriteErrors.Select(e => e.Index).ToHashSet());
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "File {FileId}: MongoDB refused the {What} write (code {Code}, {Category}); the rest of the batch is written")]
+    private static partial void LogWriteRefused(ILogger logger, string what, Guid fileId, int code, ServerErrorCategory category);
 
     public async Task MarkPublishedAsync(IReadOnlyList<FileOutcomeRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count > 0)
         {
-            await Files.BulkWriteAsync(records.Select(PublishedModel), new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+            await BulkWriteAsync("published", records.Select(PublishedModel).ToList(), i => records[i].FileId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -84,7 +156,7 @@ public sealed class MongoFileDocumentStore(MongoCatalog catalog) : IFileDocument
         ArgumentNullException.ThrowIfNull(deletions);
         if (deletions.Count > 0)
         {
-            await Files.BulkWriteAsync(deletions.Select(DeletionModel), new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+            await BulkWriteAsync("derivatives-deleted", deletions.Select(DeletionModel).ToList(), i => deletions[i].FileId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -111,10 +183,16 @@ public sealed class MongoFileDocumentStore(MongoCatalog catalog) : IFileDocument
     internal static BsonDocument ReadFilter(IEnumerable<Guid> fileIds) =>
         new("fileId", new BsonDocument("$in", new BsonArray(fileIds.Select(Uuid))));
 
-    /// <summary>Scans stuck in pending: served by <c>virusScan.status_1_createdAt_1</c> (equality, then the range it is sorted by).</summary>
+    /// <summary>
+    /// Files never scanned: <c>virusScan.status</c> "pending", or no status at all (<c>virusScan</c> missing, null or not a
+    /// document: <c>null</c> matches all three), created before <paramref name="createdBefore"/>. A file-service that wrote
+    /// no <c>virusScan</c> still stored a file nobody has scanned, and this worker always writes a status with an outcome,
+    /// so a missing one means "never processed". Served by <c>virusScan.status_1_createdAt_1</c>: two point intervals
+    /// (null covers missing) then the createdAt range, merged in createdAt order.
+    /// </summary>
     internal static BsonDocument PendingFilter(DateTimeOffset createdBefore) => new()
     {
-        { "virusScan.status", "pending" },
+        { "virusScan.status", new BsonDocument("$in", new BsonArray { "pending", BsonNull.Value }) },
         { "createdAt", new BsonDocument("$lt", createdBefore.UtcDateTime) },
         { "deleted", new BsonDocument("$ne", true) },
     };
@@ -136,6 +214,17 @@ public sealed class MongoFileDocumentStore(MongoCatalog catalog) : IFileDocument
     /// <summary>One outcome's guarded update (exposed for tests that compare it with the intended command).</summary>
     internal static UpdateOneModel<BsonDocument> OutcomeModel(FileOutcomeRecord record)
     {
+        var (filter, pipeline) = OutcomeCommand(record);
+        return new UpdateOneModel<BsonDocument>(filter, new PipelineUpdateDefinition<BsonDocument>(pipeline));
+    }
+
+    /// <summary>
+    /// The filter and update pipeline of one outcome: what <see cref="OutcomeModel"/> sends, and what the in-memory double
+    /// executes, so both run the same command.
+    /// </summary>
+    internal static (BsonDocument Filter, BsonDocument[] Pipeline) OutcomeCommand(FileOutcomeRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
         var outcome = record.Outcome;
         var filter = new BsonDocument
         {
@@ -145,78 +234,124 @@ public sealed class MongoFileDocumentStore(MongoCatalog catalog) : IFileDocument
         };
 
         var scan = outcome.Scan;
+        var processing = new BsonDocument
+        {
+            { "status", outcome.Status.Name() },
+            { "reason", (BsonValue?)outcome.Reason ?? BsonNull.Value },
+            { "sniffedType", (BsonValue?)outcome.Type?.MimeType ?? BsonNull.Value },
+            { "notes", new BsonArray(outcome.Notes) },
+            { "derivatives", new BsonArray(outcome.Derivatives.Select(Derivative)) },
+            { "quarantinedTo", outcome.QuarantinedTo is { } q ? Location(q) : BsonNull.Value },
+            { "rejection", (BsonValue?)outcome.Rejection ?? BsonNull.Value },
+            { "attempts", record.Attempt },
+            { "eventId", Uuid(record.EventId) },
+            { "published", false },
+            { "processedAt", record.ProcessedAt.UtcDateTime },
+        };
+        if (record.RetryAfter is { } retryAfter)
+        {
+            processing.Add("retryAfter", retryAfter.UtcDateTime);
+        }
+
         var set = new BsonDocument
         {
             {
-                "virusScan", new BsonDocument
+                "virusScan", Literal(new BsonDocument
                 {
                     { "status", scan.Status.Name() },
                     { "signature", (BsonValue?)scan.Signature ?? BsonNull.Value },
                     { "engine", (BsonValue?)scan.Engine ?? BsonNull.Value },
                     { "scannedAt", scan.ScannedAt.UtcDateTime },
                     { "reason", (BsonValue?)scan.Reason ?? BsonNull.Value },
-                }
+                })
             },
-            { "urls.thumbnail", (BsonValue?)outcome.ThumbnailUrl ?? BsonNull.Value },
-            { "processing.status", outcome.Status.Name() },
-            { "processing.reason", (BsonValue?)outcome.Reason ?? BsonNull.Value },
-            { "processing.sniffedType", (BsonValue?)outcome.Type?.MimeType ?? BsonNull.Value },
-            { "processing.notes", new BsonArray(outcome.Notes) },
-            { "processing.derivatives", new BsonArray(outcome.Derivatives.Select(Derivative)) },
-            { "processing.quarantinedTo", outcome.QuarantinedTo is { } q ? Location(q) : BsonNull.Value },
-            { "processing.rejection", (BsonValue?)outcome.Rejection ?? BsonNull.Value },
-            { "processing.attempts", record.Attempt },
-            { "processing.eventId", Uuid(record.EventId) },
-            { "processing.published", false },
-            { "processing.processedAt", record.ProcessedAt.UtcDateTime },
+            { "urls", MergeInto("urls", new BsonDocument("thumbnail", (BsonValue?)outcome.ThumbnailUrl ?? BsonNull.Value)) },
+            { "processing", MergeInto("processing", processing) },
         };
 
         // Metadata only from a clean file: an infected or unscanned one was never parsed, and the file-service's values stay.
         if (outcome.Status == ProcessingStatus.Done)
         {
             var media = outcome.Metadata;
-            set.Add("metadata", new BsonDocument
+            set.Add("metadata", Literal(new BsonDocument
             {
                 { "width", (BsonValue?)media.Width ?? BsonNull.Value },
                 { "height", (BsonValue?)media.Height ?? BsonNull.Value },
                 { "duration", (BsonValue?)media.Duration ?? BsonNull.Value },
                 { "pages", (BsonValue?)media.Pages ?? BsonNull.Value },
-            });
+            }));
         }
 
-        var update = new BsonDocument();
-        if (record.RetryAfter is { } retryAfter)
-        {
-            set.Add("processing.retryAfter", retryAfter.UtcDateTime);
-            update.Add("$set", set);
-        }
-        else
-        {
-            // Unset rather than null: only files with a retry due are in the partial index.
-            update.Add("$set", set);
-            update.Add("$unset", new BsonDocument("processing.retryAfter", ""));
-        }
+        BsonDocument[] pipeline = record.RetryAfter is null
+            // Removed rather than null: only files with a retry due are in the partial index processing.retryAfter_1.
+            ? [new BsonDocument("$set", set), new BsonDocument("$unset", "processing.retryAfter")]
+            : [new BsonDocument("$set", set)];
+        return (filter, pipeline);
+    }
 
+    internal static UpdateOneModel<BsonDocument> PublishedModel(FileOutcomeRecord record)
+    {
+        var (filter, update) = PublishedCommand(record);
         return new UpdateOneModel<BsonDocument>(filter, update);
     }
 
-    internal static UpdateOneModel<BsonDocument> PublishedModel(FileOutcomeRecord record) => new(
-        new BsonDocument
-        {
-            { "fileId", Uuid(record.FileId) },
-            { "processing.eventId", Uuid(record.EventId) },
-            { "processing.attempts", record.Attempt },
-        },
-        new BsonDocument("$set", new BsonDocument("processing.published", true)));
+    /// <summary>
+    /// Marks one stored outcome published. A classic dotted <c>$set</c> is safe here: the filter matches only a document
+    /// whose <c>processing.eventId</c> is this record's, so <c>processing</c> is a document.
+    /// </summary>
+    internal static (BsonDocument Filter, BsonDocument Update) PublishedCommand(FileOutcomeRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return (
+            new BsonDocument
+            {
+                { "fileId", Uuid(record.FileId) },
+                { "processing.eventId", Uuid(record.EventId) },
+                { "processing.attempts", record.Attempt },
+            },
+            new BsonDocument("$set", new BsonDocument("processing.published", true)));
+    }
 
-    internal static UpdateOneModel<BsonDocument> DeletionModel(DerivativeDeletion deletion) => new(
-        new BsonDocument("fileId", Uuid(deletion.FileId)),
-        new BsonDocument
+    internal static UpdateOneModel<BsonDocument> DeletionModel(DerivativeDeletion deletion)
+    {
+        var (filter, pipeline) = DeletionCommand(deletion);
+        return new UpdateOneModel<BsonDocument>(filter, new PipelineUpdateDefinition<BsonDocument>(pipeline));
+    }
+
+    /// <summary>Clears the thumbnail and the derivatives of a deleted file, whatever <c>urls</c> and <c>processing</c> hold (null included).</summary>
+    internal static (BsonDocument Filter, BsonDocument[] Pipeline) DeletionCommand(DerivativeDeletion deletion)
+    {
+        ArgumentNullException.ThrowIfNull(deletion);
+        var processing = new BsonDocument
         {
-            { "$set", new BsonDocument { { "urls.thumbnail", BsonNull.Value }, { "processing.derivatives", new BsonArray() } } },
-            // $min sets a missing field and keeps an earlier one: a redelivered deletion keeps the first time.
-            { "$min", new BsonDocument("processing.derivativesDeletedAt", deletion.DeletedAt.UtcDateTime) },
-        });
+            { "derivatives", Literal(new BsonArray()) },
+            // $min ignores a missing or null operand and keeps an earlier time: a redelivered deletion keeps the first one.
+            { "derivativesDeletedAt", new BsonDocument("$min", new BsonArray { "$processing.derivativesDeletedAt", deletion.DeletedAt.UtcDateTime }) },
+        };
+        return (
+            new BsonDocument("fileId", Uuid(deletion.FileId)),
+            [new BsonDocument("$set", new BsonDocument
+            {
+                { "urls", MergeInto("urls", new BsonDocument("thumbnail", BsonNull.Value)) },
+                { "processing", new BsonDocument("$mergeObjects", new BsonArray { DocumentOrEmpty("processing"), processing }) },
+            })]);
+    }
+
+    /// <summary>
+    /// <c>{$mergeObjects: [&lt;field if it is a document, else {}&gt;, {$literal: fields}]}</c>: the field's other members
+    /// stay, <paramref name="fields"/> are set, and a null, missing or non-document field becomes a document.
+    /// </summary>
+    private static BsonDocument MergeInto(string field, BsonDocument fields) =>
+        new("$mergeObjects", new BsonArray { DocumentOrEmpty(field), Literal(fields) });
+
+    private static BsonDocument DocumentOrEmpty(string field) => new("$cond", new BsonArray
+    {
+        new BsonDocument("$eq", new BsonArray { new BsonDocument("$type", "$" + field), "object" }),
+        "$" + field,
+        Literal(new BsonDocument()),
+    });
+
+    private static BsonDocument Literal(BsonValue value) => new("$literal", value);
 
     /// <summary>Reads a stored document defensively (it is another service's data): null when it has no usable fileId.</summary>
     internal static FileDocument? Parse(BsonDocument document)

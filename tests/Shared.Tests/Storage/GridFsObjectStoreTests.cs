@@ -117,6 +117,49 @@ public sealed class GridFsObjectStoreTests(MongoTestLane lane)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task OpenReadAndDelete_UuidAndStringIds_ResolveByTheirOwnType()
+    {
+        // GridFS lets the uploader pick the _id type; on the old code only an ObjectId key was looked up by id.
+        var ct = TestContext.Current.CancellationToken;
+        var catalog = lane.Require().CreateCatalog();
+        var bucket = new GridFSBucket<BsonValue>(catalog.Database(QuikAppDatabase.Files), new GridFSBucketOptions { BucketName = Bucket });
+        var uuid = Guid.NewGuid();
+        await bucket.UploadFromBytesAsync(new BsonBinaryData(uuid, GuidRepresentation.Standard), "by-uuid.bin", [1, 2], cancellationToken: ct);
+        await bucket.UploadFromBytesAsync("file-42", "by-string.bin", [3, 4], cancellationToken: ct);
+        var store = new GridFsObjectStore(catalog);
+
+        Assert.Equal([1, 2], await S3ObjectStoreTests.ReadAllAsync(store, new ObjectLocation("gridfs", Bucket, uuid.ToString()), ct));
+        Assert.Equal([3, 4], await S3ObjectStoreTests.ReadAllAsync(store, new ObjectLocation("gridfs", Bucket, "file-42"), ct));
+        Assert.True(await store.DeleteAsync(new ObjectLocation("gridfs", Bucket, "file-42"), ct));
+        Assert.Null(await store.StatAsync(new ObjectLocation("gridfs", Bucket, "by-string.bin"), ct));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Delete_MissingIdOrFilename_ReturnsFalse_AndLeavesOtherFiles()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var catalog = lane.Require().CreateCatalog();
+        var kept = await UploadAsync(catalog, "kept.bin", [9], ct);
+        var store = new GridFsObjectStore(catalog);
+
+        Assert.False(await store.DeleteAsync(new ObjectLocation("gridfs", Bucket, ObjectId.GenerateNewId().ToString()), ct));
+        Assert.False(await store.DeleteAsync(new ObjectLocation("gridfs", Bucket, "never-uploaded.bin"), ct));
+        // The id as a string is another BSON type: it must not match the ObjectId file.
+        Assert.NotNull(await store.StatAsync(new ObjectLocation("gridfs", Bucket, kept.ToString()), ct));
+    }
+
+    [Fact]
+    public void ById_Key_SpellsEachIdTypeItParsesAs_InOneIn()
+    {
+        var objectId = ObjectId.GenerateNewId();
+        var uuid = Guid.NewGuid();
+
+        Assert.Equal(new BsonArray { objectId, objectId.ToString() }, GridFsObjectStore.ById(objectId.ToString())["_id"]["$in"]);
+        Assert.Equal(new BsonArray { new BsonBinaryData(uuid, GuidRepresentation.Standard), uuid.ToString() }, GridFsObjectStore.ById(uuid.ToString())["_id"]["$in"]);
+        Assert.Equal(new BsonArray { "w/f.pdf" }, GridFsObjectStore.ById("w/f.pdf")["_id"]["$in"]);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task OpenOriginal_GridFsThroughTheFacade_AppliesTheLimitFromTheFileLength()
     {
         var ct = TestContext.Current.CancellationToken;
