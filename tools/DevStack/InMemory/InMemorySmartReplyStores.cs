@@ -82,7 +82,7 @@ public sealed class InMemoryMessageHistory : IMessageHistory
             return Task.FromResult<IReadOnlyList<ChatMessage>>([]);
         }
 
-        var bound = MongoSemantics.StoredAsBsonDate(before);
+        var bound = MongoSemantics.Millis(before);
         lock (_gate)
         {
             var matched = Thread(threadId).Where(p => p.CreatedAt < bound).ToList();
@@ -97,7 +97,7 @@ public sealed class InMemoryMessageHistory : IMessageHistory
             return Task.FromResult<IReadOnlyList<ChatMessage>>([]);
         }
 
-        DateTimeOffset? bound = after is { } start ? MongoSemantics.StoredAsBsonDate(start) : null;
+        DateTimeOffset? bound = after is { } start ? MongoSemantics.Millis(start) : null;
         lock (_gate)
         {
             return Task.FromResult(Read(Thread(threadId).Where(p => bound is null || p.CreatedAt > bound).Take(limit)));
@@ -106,7 +106,7 @@ public sealed class InMemoryMessageHistory : IMessageHistory
 
     public Task<ChatMessage?> ChannelMessageBeforeAsync(Guid channelId, DateTimeOffset before, DateTimeOffset notBefore, CancellationToken cancellationToken)
     {
-        var (from, to) = (MongoSemantics.StoredAsBsonDate(notBefore), MongoSemantics.StoredAsBsonDate(before));
+        var (from, to) = (MongoSemantics.Millis(notBefore), MongoSemantics.Millis(before));
         lock (_gate)
         {
             var latest = Range(_channelTops.GetValueOrDefault(channelId), Position.First(from), Position.First(to))
@@ -117,7 +117,7 @@ public sealed class InMemoryMessageHistory : IMessageHistory
 
     public Task<ChatMessage?> ChannelMessageAfterAsync(Guid channelId, DateTimeOffset after, DateTimeOffset notAfter, CancellationToken cancellationToken)
     {
-        var (from, to) = (MongoSemantics.StoredAsBsonDate(after), MongoSemantics.StoredAsBsonDate(notAfter));
+        var (from, to) = (MongoSemantics.Millis(after), MongoSemantics.Millis(notAfter));
         lock (_gate)
         {
             var earliest = Range(_channelTops.GetValueOrDefault(channelId), Position.Last(from), Position.Last(to))
@@ -339,7 +339,7 @@ public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
     {
         lock (_gate)
         {
-            var bound = MongoSemantics.StoredAsBsonDate(cutoff);
+            var bound = MongoSemantics.Millis(cutoff);
             var upTo = _pairs.Values.Where(p => p.BuiltAt <= bound).ToList();
             return Task.FromResult(new ReplyPairCounts(upTo.Count, upTo.Count(p => p.Kind == ReplyPairKind.Thread), upTo.Count(p => p.Kind == ReplyPairKind.Quick)));
         }
@@ -350,7 +350,7 @@ public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
         List<ReplyPair> upTo;
         lock (_gate)
         {
-            var bound = MongoSemantics.StoredAsBsonDate(cutoff);
+            var bound = MongoSemantics.Millis(cutoff);
             upTo = [.. _pairs.Values.Where(p => p.BuiltAt <= bound).OrderBy(p => p.BuiltAt).ThenBy(p => p.Id, StringComparer.Ordinal)];
         }
 
@@ -363,7 +363,7 @@ public sealed class InMemorySmartReplyPairStore : ISmartReplyPairStore
     }
 
     private static ReplyPair AsStored(ReplyPair pair) =>
-        pair with { BuiltAt = MongoSemantics.StoredAsBsonDate(pair.BuiltAt), ReplyAt = MongoSemantics.StoredAsBsonDate(pair.ReplyAt) };
+        pair with { BuiltAt = MongoSemantics.Millis(pair.BuiltAt), ReplyAt = MongoSemantics.Millis(pair.ReplyAt) };
 
     private static bool SameContent(ReplyPair a, ReplyPair b) =>
         a.MessageIds.SequenceEqual(b.MessageIds) && a.Context.SequenceEqual(b.Context) && a.Reply == b.Reply;
