@@ -52,6 +52,12 @@ public static class MongoClientFactory
             writeConcern = writeConcern.With(journal: true);
         }
 
+        // A majority write must not wait for ever while a majority is down (Mongo:WriteConcernTimeout).
+        if (explicitInUrl.WTimeout is null && writeConcern.IsAcknowledged)
+        {
+            writeConcern = writeConcern.With(wTimeout: options.WriteConcernTimeout);
+        }
+
         settings.WriteConcern = writeConcern;
 
         // The catalog binds every handle to the primary anyway; this makes the client's own default agree.

@@ -25,6 +25,14 @@ public sealed class MongoOptions
 
     public TimeSpan ServerSelectionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an acknowledged write waits for its write concern (<c>wtimeout</c>) unless the URL sets <c>wtimeoutMS</c>.
+    /// Without it a w:majority write waits for ever while a majority of voting members is down. Past it the write may
+    /// still have been applied on the primary: every write of the fleet is idempotent, so it is retried as transient.
+    /// Stores that must give up sooner (leases, job runs) bound their own writes tighter.
+    /// </summary>
+    public TimeSpan WriteConcernTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Budget for the readiness ping; short, so a probe never hangs behind server selection.</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

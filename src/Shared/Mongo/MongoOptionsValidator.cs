@@ -26,6 +26,7 @@ public sealed class MongoOptionsValidator : IValidateOptions<MongoOptions>
 
         RequirePositive(options.ServerSelectionTimeout, nameof(MongoOptions.ServerSelectionTimeout), failures);
         RequirePositive(options.HealthCheckTimeout, nameof(MongoOptions.HealthCheckTimeout), failures);
+        RequirePositive(options.WriteConcernTimeout, nameof(MongoOptions.WriteConcernTimeout), failures);
         RequirePositive(options.IndexBuildTimeout, nameof(MongoOptions.IndexBuildTimeout), failures);
         RequirePositive(options.RequiredIndexRetryInterval, nameof(MongoOptions.RequiredIndexRetryInterval), failures);
         if (options.IndexBuildTimeout.TotalMilliseconds > int.MaxValue)

@@ -12,7 +12,7 @@ public sealed class MongoClientFactoryTests
     {
         var settings = MongoClientFactory.CreateSettings(new MongoOptions { ConnectionString = "mongodb://mongo:27017/" }, AppName);
 
-        Assert.Equal(new WriteConcern("majority", journal: true), settings.WriteConcern);
+        Assert.Equal(new WriteConcern("majority", TimeSpan.FromSeconds(30), journal: true), settings.WriteConcern);
         Assert.Equal(ReadPreferenceMode.Primary, settings.ReadPreference.ReadPreferenceMode);
         Assert.Equal(20, settings.MaxConnectionPoolSize);
         Assert.Equal(5, settings.MinConnectionPoolSize);
@@ -39,11 +39,21 @@ public sealed class MongoClientFactoryTests
     }
 
     [Fact]
+    public void CreateSettings_WriteConcernTimeoutGiven_BoundsTheMajorityWait()
+    {
+        // Without wtimeout a w:majority write waits for ever while a majority is down (issue 11, defect 12).
+        var settings = MongoClientFactory.CreateSettings(
+            new MongoOptions { ConnectionString = "mongodb://mongo/", WriteConcernTimeout = TimeSpan.FromSeconds(7) }, AppName);
+
+        Assert.Equal(TimeSpan.FromSeconds(7), settings.WriteConcern.WTimeout);
+    }
+
+    [Fact]
     public void CreateSettings_UrlSetsW_UrlWinsAndJournalIsStillAdded()
     {
         var settings = MongoClientFactory.CreateSettings(new MongoOptions { ConnectionString = "mongodb://mongo/?w=1" }, AppName);
 
-        Assert.Equal(new WriteConcern(1, journal: true), settings.WriteConcern);
+        Assert.Equal(new WriteConcern(1, TimeSpan.FromSeconds(30), journal: true), settings.WriteConcern);
     }
 
     [Fact]
@@ -51,7 +61,7 @@ public sealed class MongoClientFactoryTests
     {
         var settings = MongoClientFactory.CreateSettings(new MongoOptions { ConnectionString = "mongodb://mongo/?journal=false" }, AppName);
 
-        Assert.Equal(new WriteConcern("majority", journal: false), settings.WriteConcern);
+        Assert.Equal(new WriteConcern("majority", TimeSpan.FromSeconds(30), journal: false), settings.WriteConcern);
     }
 
     [Fact]
@@ -114,7 +124,7 @@ public sealed class MongoClientFactoryTests
         using var client = MongoClientFactory.CreateClient(new MongoOptions { ConnectionString = "mongodb://127.0.0.1:1/" }, AppName);
         var catalog = new MongoCatalog(client, new MongoOptions());
 
-        Assert.Equal(new WriteConcern("majority", journal: true), catalog.Messages.Settings.WriteConcern);
+        Assert.Equal(new WriteConcern("majority", TimeSpan.FromSeconds(30), journal: true), catalog.Messages.Settings.WriteConcern);
         Assert.Equal(AppName, client.Settings.ApplicationName);
     }
 }

@@ -50,7 +50,7 @@ public sealed class MongoClientStoreTests(MongoTestLane lane)
         using var client = MongoClientFactory.CreateClient(scope.CreateOptions(), "quikapp-workers/tests");
         var catalog = new MongoCatalog(client, scope.CreateOptions());
 
-        Assert.Equal(new WriteConcern("majority", journal: true), catalog.AutoModResults.Settings.WriteConcern);
+        Assert.Equal(new WriteConcern("majority", TimeSpan.FromSeconds(30), journal: true), catalog.AutoModResults.Settings.WriteConcern);
         // The server accepts (and waits for) w:majority, j:true on the lane's replica set.
         await catalog.AutoModResults.InsertOneAsync(new BsonDocument("messageId", ObjectId.GenerateNewId()), cancellationToken: ct);
         Assert.Equal(1, await catalog.AutoModResults.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));

@@ -69,6 +69,9 @@ public sealed class DefaultFailureClassifier : IFailureClassifier
             MongoConnectionException or MongoExecutionTimeoutException or MongoWriteConcernException
                 or MongoNotPrimaryException or MongoNodeIsRecoveringException or MongoWaitQueueFullException
                 => FailureKind.Transient,
+            // A bulk write the primary applied but a majority did not confirm in time (wtimeout, a stepdown): the writes are
+            // idempotent, so the batch is retried; it must not count towards dead-lettering healthy events.
+            MongoBulkWriteException { WriteConcernError: not null } => FailureKind.Transient,
             MongoException mongo when mongo.HasErrorLabel("RetryableWriteError")
                 || mongo.HasErrorLabel("TransientTransactionError") => FailureKind.Transient,
             KafkaException kafka when !kafka.Error.IsFatal => FailureKind.Transient,

@@ -23,7 +23,21 @@ public class DefaultFailureClassifierTests
         new KafkaException(ErrorCode.Local_AllBrokersDown),
         new InvalidOperationException("wrapper", new TimeoutException()),
         new AggregateException(new FormatException(), new SocketException()),
+        BulkWriteConcernTimeout(),
     ];
+
+    /// <summary>What the driver throws when a bulk write was applied but wtimeout passed before a majority confirmed it.</summary>
+    private static MongoBulkWriteException<MongoDB.Bson.BsonDocument> BulkWriteConcernTimeout()
+    {
+        // WriteConcernError is built only from a server reply (internal constructor); build the one the driver would.
+        var error = (WriteConcernError)Activator.CreateInstance(typeof(WriteConcernError),
+            System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance, binder: null,
+            args: [64, "WriteConcernFailed", "waiting for replication timed out", new MongoDB.Bson.BsonDocument("wtimeout", true), Array.Empty<string>()],
+            culture: null)!;
+        var connection = new ConnectionId(new ServerId(new ClusterId(), new System.Net.DnsEndPoint("db", 27017)));
+        var result = new BulkWriteResult<MongoDB.Bson.BsonDocument>.Acknowledged(1, 0, 0, 0, 1, [], []);
+        return new MongoBulkWriteException<MongoDB.Bson.BsonDocument>(connection, result, [], error, []);
+    }
 
     public static TheoryData<Exception> PermanentFailures() =>
     [
