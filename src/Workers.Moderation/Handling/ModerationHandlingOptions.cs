@@ -14,8 +14,9 @@ public sealed class ModerationHandlingOptions
     /// <summary>
     /// How far in the future a message's <c>createdAt</c> / <c>editedAt</c> may be before it is taken as the time the
     /// worker received it instead: results are ordered by that time, and a producer's clock set to year 9999 would pin a
-    /// version so that no later edit is ever applied.
+    /// version so that no later edit is ever applied. Generous on purpose: versions on both sides of the bound can be
+    /// reordered (one keeps its time, the next is taken as now), so only a clock that is clearly wrong should reach it.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromDays(1);
 }
