@@ -26,7 +26,35 @@ public abstract class FileDocumentStoreSpecification
     /// <summary>The stored document of <paramref name="fileId"/>, as a query without projection returns it.</summary>
     protected abstract Task<BsonDocument?> RawAsync(Guid fileId);
 
+    /// <summary>Waits for (MongoDB) or runs (the double) one pass of the TTL monitor that deletes <paramref name="expired"/>.</summary>
+    protected abstract Task TtlMonitorPassAsync(Guid expired);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 180_000)]
+    public async Task TtlMonitor_FilePastExpiresAtAndTheBackstop_IsDeletedOnItsOwn_AnExpiredFileWithinTheBackstopStays()
+    {
+        // The TTL on expiresAt is a backstop days after the date: a file housekeeping has not claimed yet must still be
+        // there for it (issue 11, defect 1). Null and non-date values never expire.
+        var store = await CreateAsync();
+        var now = DateTimeOffset.UtcNow;
+        var (gone, expiredRecently, never, stringDate) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        foreach (var (id, expiresAt) in new (Guid, BsonValue)[]
+                 {
+                     (gone, now.AddDays(-8).UtcDateTime), (expiredRecently, now.AddHours(-1).UtcDateTime),
+                     (never, BsonNull.Value), (stringDate, "2020-01-01T00:00:00Z"),
+                 })
+        {
+            var document = FileDocumentSamples.Seed(id, T0);
+            document["expiresAt"] = expiresAt;
+            await SeedAsync(document);
+        }
+
+        await TtlMonitorPassAsync(gone);
+
+        var found = await store.ReadAsync([gone, expiredRecently, never, stringDate], Ct);
+        Assert.Equal(new[] { expiredRecently, never, stringDate }.Order(), found.Keys.Order());
+    }
 
     [Fact(Timeout = 60_000)]
     public async Task ReadAsync_SeededDocuments_FindsThemByUuid_NeverAStringFileIdOrAMissingOne()
@@ -300,6 +328,12 @@ public sealed class InMemoryFileDocumentStoreSpecification : FileDocumentStoreSp
     }
 
     protected override Task<BsonDocument?> RawAsync(Guid fileId) => Task.FromResult(_store.Raw(fileId));
+
+    protected override Task TtlMonitorPassAsync(Guid expired)
+    {
+        _store.RunTtlMonitor(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(MongoIndexCatalog.FilesExpiryBackstopSeconds));
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>The specification against MongoDB 7 (the real lane), over a database with the seed's indexes already there.</summary>
@@ -327,4 +361,15 @@ public sealed class MongoFileDocumentStoreSpecification(MongoTestLane lane) : Fi
     protected override async Task<BsonDocument?> RawAsync(Guid fileId) =>
         await _files!.Find(new BsonDocument("fileId", new BsonBinaryData(fileId, GuidRepresentation.Standard)))
             .FirstOrDefaultAsync(TestContext.Current.CancellationToken);
+
+    protected override async Task TtlMonitorPassAsync(Guid expired)
+    {
+        // The server's monitor runs every 60 s (ttlMonitorSleepSecs); give it two passes and a margin.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(150);
+        while (await RawAsync(expired) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the TTL monitor did not delete the file past its backstop within 150 s");
+            await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        }
+    }
 }

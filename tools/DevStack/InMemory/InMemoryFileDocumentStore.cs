@@ -57,6 +57,26 @@ public sealed class InMemoryFileDocumentStore : IFileDocumentStore
         }
     }
 
+    /// <summary>
+    /// One pass of MongoDB's TTL monitor over <c>files.expiresAt</c> (the index's <paramref name="expireAfter"/>): deletes
+    /// every document whose expiresAt date is that long past at <paramref name="now"/>, as the server does on its own.
+    /// Returns how many it deleted.
+    /// </summary>
+    public int RunTtlMonitor(DateTimeOffset now, TimeSpan expireAfter)
+    {
+        lock (_lock)
+        {
+            var expired = _documents.Where(d => MongoSemantics.TtlExpired(d.Value.GetValue("expiresAt", BsonNull.Value), expireAfter, now))
+                .Select(d => d.Key).ToList();
+            foreach (var key in expired)
+            {
+                _documents.Remove(key);
+            }
+
+            return expired.Count;
+        }
+    }
+
     public FileDocument? Document(Guid fileId)
     {
         lock (_lock)
