@@ -53,7 +53,7 @@ public sealed class GridFsModelFileStore(MongoCatalog catalog) : IModelFileStore
         await chunks.DeleteManyAsync(OrphanChunksFilter(id, count), cancellationToken).ConfigureAwait(false);
         if (count > 0)
         {
-            await chunks.BulkWriteAsync(ChunkUpserts(id, zip), new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+            await WriteChunksAsync(chunks, id, zip, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -70,6 +70,26 @@ public sealed class GridFsModelFileStore(MongoCatalog catalog) : IModelFileStore
 
     public async Task<byte[]> DownloadAsync(string id, CancellationToken cancellationToken) =>
         await catalog.ModelsBucket().DownloadAsBytesAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Upserts the chunks. The server retries an upsert that lost an insert race on the unique index its filter names;
+    /// should one still report a duplicate key, the chunk now exists and one more pass updates it.
+    /// </summary>
+    private static async Task WriteChunksAsync(IMongoCollection<BsonDocument> chunks, string id, byte[] zip, CancellationToken cancellationToken)
+    {
+        for (var pass = 1; ; pass++)
+        {
+            try
+            {
+                await chunks.BulkWriteAsync(ChunkUpserts(id, zip), new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (MongoBulkWriteException<BsonDocument> ex) when (pass == 1 && ex.WriteConcernError is null && ex.WriteErrors.All(e => e.Code == DuplicateKey))
+            {
+                // Another uploader of the same zip inserted the chunk first: the next pass updates it with the same bytes.
+            }
+        }
+    }
 
     internal static int ChunkCount(long length) => (int)((length + ChunkSizeBytes - 1) / ChunkSizeBytes);
 
