@@ -28,7 +28,7 @@ public sealed class MongoMessageContentStore(MongoCatalog catalog) : IMessageCon
         return found;
     }
 
-    internal static MessageContent? Parse(BsonDocument document)
+    public static MessageContent? Parse(BsonDocument document)
     {
         if (document.GetValue("_id", BsonNull.Value) is not BsonObjectId id)
         {

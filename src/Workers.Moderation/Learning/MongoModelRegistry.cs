@@ -36,10 +36,17 @@ public sealed class MongoModelRegistry(MongoCatalog catalog) : IModelRegistry
     public async Task PromoteAsync(string id, ModelKind kind, DateTimeOffset at, CancellationToken cancellationToken)
     {
         // First the new model, then the old ones: in between, readers see two promoted models and take the newer.
-        await catalog.Models.UpdateOneAsync(PromoteFilter(id), PromoteUpdate(at), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var promoted = await FindAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"model {id} is not in the registry");
-        await catalog.Models.UpdateManyAsync(RetireFilter(kind, promoted.PromotedAt!.Value), RetireUpdate(at), cancellationToken: cancellationToken)
+        // One findOneAndUpdate returns the promotion time the retire step needs (the stored one when the model already
+        // was promoted), so nothing is read back separately and a missing model is an error, not a null dereference.
+        var promoted = await catalog.Models.FindOneAndUpdateAsync(
+            new BsonDocument("_id", id),
+            PromoteUpdate(at),
+            new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.After, Projection = new BsonDocument("promotedAt", 1) },
+            cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"model {id} is not in the registry: it cannot be promoted");
+        var promotedAt = Time(promoted.GetValue("promotedAt", BsonNull.Value))
+            ?? throw new InvalidOperationException($"model {id} has no promotedAt date after its promotion");
+        await catalog.Models.UpdateManyAsync(RetireFilter(kind, promotedAt), RetireUpdate(at), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -73,18 +80,27 @@ public sealed class MongoModelRegistry(MongoCatalog catalog) : IModelRegistry
         return document is null ? null : Parse(document);
     }
 
-    /// <summary>Not yet promoted, or promoted by hand without a <c>promotedAt</c>: an already promoted model keeps its time.</summary>
-    internal static BsonDocument PromoteFilter(string id) => new()
+    /// <summary>
+    /// Marks the model promoted. A model already promoted with a <c>promotedAt</c> date keeps that date (a rerun must not move
+    /// it past a later promotion); anything else (not promoted yet, or promoted by hand with no date, a null or a string)
+    /// gets <paramref name="at"/>. An update pipeline, so the decision is made on the stored document in the same write.
+    /// </summary>
+    internal static UpdateDefinition<BsonDocument> PromoteUpdate(DateTimeOffset at)
     {
-        { "_id", id },
-        { "$or", new BsonArray { new BsonDocument("status", new BsonDocument("$ne", Promoted)), new BsonDocument("promotedAt", BsonNull.Value) } },
-    };
-
-    internal static BsonDocument PromoteUpdate(DateTimeOffset at) => new()
-    {
-        { "$set", new BsonDocument { { "status", Promoted }, { "promotedAt", at.UtcDateTime } } },
-        { "$unset", new BsonDocument("retiredAt", "") },
-    };
+        var keep = new BsonDocument("$and", new BsonArray
+        {
+            new BsonDocument("$eq", new BsonArray { "$status", Promoted }),
+            new BsonDocument("$eq", new BsonArray { new BsonDocument("$type", "$promotedAt"), "date" }),
+        });
+        var set = new BsonDocument
+        {
+            { "promotedAt", new BsonDocument("$cond", new BsonArray { keep, "$promotedAt", new BsonDocument("$literal", at.UtcDateTime) }) },
+            { "retiredAt", new BsonDocument("$cond", new BsonArray { keep, "$retiredAt", "$$REMOVE" }) },
+            { "status", new BsonDocument("$literal", Promoted) },
+        };
+        var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([new BsonDocument("$set", set)]);
+        return Builders<BsonDocument>.Update.Pipeline(pipeline);
+    }
 
     /// <summary>Promoted before the given time: never a model someone promoted after this one (a rollback, a later run).</summary>
     internal static BsonDocument RetireFilter(ModelKind kind, DateTimeOffset promotedAt) => new()
@@ -97,7 +113,7 @@ public sealed class MongoModelRegistry(MongoCatalog catalog) : IModelRegistry
     internal static BsonDocument RetireUpdate(DateTimeOffset at) =>
         new("$set", new BsonDocument { { "status", ModelStatus.Retired.ToWire() }, { "retiredAt", at.UtcDateTime } });
 
-    internal static BsonDocument ToDocument(ModelRecord record) => new()
+    public static BsonDocument ToDocument(ModelRecord record) => new()
     {
         { "_id", record.Id },
         { "kind", record.Kind.ToWire() },
@@ -123,7 +139,7 @@ public sealed class MongoModelRegistry(MongoCatalog catalog) : IModelRegistry
         { "promotedAt", record.PromotedAt is { } at ? at.UtcDateTime : BsonNull.Value },
     };
 
-    internal static ModelRecord Parse(BsonDocument document)
+    public static ModelRecord Parse(BsonDocument document)
     {
         var baseline = document["baseline"].AsBsonDocument;
         var training = document["training"].AsBsonDocument;

@@ -34,7 +34,7 @@ public sealed class MongoModerationReportStore(MongoCatalog catalog) : IModerati
     };
 
     /// <summary>One report; null when it is not shaped as the seed documents (no ObjectId message, no decision time).</summary>
-    internal static ResolvedReport? Parse(BsonDocument document)
+    public static ResolvedReport? Parse(BsonDocument document)
     {
         if (document.GetValue("_id", BsonNull.Value) is not BsonObjectId id ||
             document.GetValue("messageId", BsonNull.Value) is not BsonObjectId messageId ||

@@ -21,7 +21,7 @@ public sealed class MongoModerationPolicyStore(MongoCatalog catalog) : IModerati
     }
 
     /// <summary>Reads one policy document; null when it is not shaped as documented (the caller logs and skips it).</summary>
-    internal static WorkspacePolicyOverride? Parse(BsonDocument document)
+    public static WorkspacePolicyOverride? Parse(BsonDocument document)
     {
         if (!document.TryGetValue("workspaceId", out var id) || id is not BsonBinaryData { SubType: BsonBinarySubType.UuidStandard } binary)
         {

@@ -4,7 +4,10 @@ using QuikApp.Workers.Moderation.Scoring;
 namespace QuikApp.Workers.Moderation.Results;
 
 /// <summary>Which content a result judged: the sent text or an edit, when, and from which event.</summary>
-/// <remarks>Results are ordered by <see cref="At"/>: an older version never overwrites a newer one.</remarks>
+/// <remarks>
+/// Results are ordered by <see cref="At"/> to the millisecond, then by <see cref="EventId"/> (<see cref="ContentVersionOrder"/>):
+/// an older version never overwrites a newer one.
+/// </remarks>
 public sealed record ContentVersion(ContentKind Kind, DateTimeOffset At, Guid EventId);
 
 /// <summary>Whether the judged content is the message as sent or an edit of it.</summary>

@@ -13,7 +13,7 @@ namespace QuikApp.Workers.Moderation.Results;
 /// </summary>
 /// <remarks>
 /// Each result is an upsert whose filter matches only a stored result that is older, or the same version (so a
-/// redelivery re-applies identical values). When a newer result is stored the filter does not match, the upsert tries
+/// redelivery re-applies identical values), in <see cref="ContentVersionOrder"/>: milliseconds, then event id. When a newer result is stored the filter does not match, the upsert tries
 /// to insert, and the unique index refuses it (E11000): that is how "older never overwrites newer" is enforced
 /// without a read. Two first results racing for a new message also meet E11000; those are retried once, by when the
 /// document exists and the filter decides. The update is a pipeline so that <c>processedAt</c> keeps its first value
@@ -64,14 +64,17 @@ public sealed class MongoAutoModerationResultStore(MongoCatalog catalog) : IAuto
     internal static UpdateOneModel<BsonDocument> UpsertModel(AutoModerationResult result)
     {
         var version = result.Content;
+        // Explicitly the BSON date the server stores (milliseconds), so the filter compares what is stored.
+        var at = new BsonDateTime(ContentVersionOrder.Milliseconds(version.At));
         var filter = new BsonDocument
         {
             { "messageId", result.MessageId },
             {
                 "$or", new BsonArray
                 {
-                    new BsonDocument("content.at", new BsonDocument("$lt", version.At.UtcDateTime)),
-                    new BsonDocument { { "content.at", version.At.UtcDateTime }, { "content.eventId", Uuid(version.EventId) } },
+                    new BsonDocument("content.at", new BsonDocument("$lt", at)),
+                    // Same millisecond: the event id decides (ContentVersionOrder); equal is a redelivery, re-applied.
+                    new BsonDocument { { "content.at", at }, { "content.eventId", new BsonDocument("$lte", Uuid(version.EventId)) } },
                     new BsonDocument("content", new BsonDocument("$exists", false)),
                 }
             },
@@ -108,7 +111,7 @@ public sealed class MongoAutoModerationResultStore(MongoCatalog catalog) : IAuto
                 "content", new BsonDocument
                 {
                     { "version", version.Kind == ContentKind.Sent ? "sent" : "edited" },
-                    { "at", version.At.UtcDateTime },
+                    { "at", at },
                     { "eventId", Uuid(version.EventId) },
                 }
             },

@@ -122,7 +122,7 @@ public sealed class MessageModerationHandlerTests
         await host.WaitForAsync(r => r.Writes > writes, "the late edit to be handled");
 
         var result = host.Results.Results[sent.MessageId].Result!;
-        Assert.Equal(edit.EditedAt, result.Content.At);
+        Assert.Equal(ContentVersionOrder.Milliseconds(edit.EditedAt), ContentVersionOrder.Milliseconds(result.Content.At));   // stored to the millisecond
         Assert.NotEqual(ModerationAction.Allow, result.Scored.Verdict.Action);
     }
 

@@ -6,8 +6,9 @@ using QuikApp.Workers.Moderation.SmartReplies;
 namespace QuikApp.Workers.DevStack.InMemory;
 
 /// <summary>
-/// <c>auto_mod_results</c> in memory with the MongoDB store's semantics: newer wins, the same version re-applies keeping
-/// processedAt, a deletion marks the result (or leaves a tombstone). It also answers the smart-reply reads of the same
+/// <c>auto_mod_results</c> in memory with the MongoDB store's semantics: newer wins (<see cref="ContentVersionOrder"/>:
+/// milliseconds, then event id), the same version re-applies keeping processedAt, a deletion marks the result (or leaves
+/// a tombstone), and dates come back truncated to milliseconds as a BSON date holds them. It also answers the smart-reply reads of the same
 /// collection (<see cref="IModerationActions"/>), as MongoDB would from the one collection.
 /// </summary>
 public sealed class InMemoryAutoModerationResultStore : IAutoModerationResultStore, IModerationActions
@@ -36,15 +37,16 @@ public sealed class InMemoryAutoModerationResultStore : IAutoModerationResultSto
             lock (_results)
             {
                 var existing = _results.GetValueOrDefault(result.MessageId);
-                var version = existing?.Result?.Content;
-                var newer = version is null || version.At < result.Content.At;
-                var same = version is not null && version.At == result.Content.At && version.EventId == result.Content.EventId;
-                if (!newer && !same)
+                var stored = existing?.Result?.Content;
+                // The store's rule (milliseconds, then event id), on the values as MongoDB holds them.
+                if (!ContentVersionOrder.Replaces(result.Content, stored))
                 {
                     continue;
                 }
 
-                var processedAt = same ? existing!.Result!.ProcessedAt : result.ProcessedAt;
+                var same = ContentVersionOrder.IsSameEvent(result.Content, stored);
+                var processedAt = same ? existing!.Result!.ProcessedAt : MongoSemantics.ModerationStoredDate(result.ProcessedAt);
+                result = result with { Content = result.Content with { At = MongoSemantics.ModerationStoredDate(result.Content.At) } };
                 _results[result.MessageId] = new Stored(result with { ProcessedAt = processedAt }, existing?.Deletion);
                 applied[i] = true;
             }
@@ -63,7 +65,7 @@ public sealed class InMemoryAutoModerationResultStore : IAutoModerationResultSto
             lock (_results)
             {
                 var existing = _results.GetValueOrDefault(deletion.MessageId);
-                _results[deletion.MessageId] = new Stored(existing?.Result, deletion);
+                _results[deletion.MessageId] = new Stored(existing?.Result, deletion with { DeletedAt = MongoSemantics.ModerationStoredDate(deletion.DeletedAt) });
             }
         }
 

@@ -4,26 +4,126 @@ using QuikApp.Workers.Moderation.Learning;
 
 namespace QuikApp.Workers.DevStack.InMemory;
 
-/// <summary>Decided reports in memory, filtered as the MongoDB query filters them.</summary>
-public sealed class InMemoryReportStore(IEnumerable<ResolvedReport> reports) : IModerationReportStore
+/// <summary>
+/// Decided reports in memory, held as the raw documents the upstream writes and filtered as the MongoDB query filters
+/// them: <c>status</c> a string in (actioned, dismissed), <c>reviewedAt</c> a date before the cut-off (null, missing or
+/// another type never matches a date range), then read by the store's own parser.
+/// </summary>
+public sealed class InMemoryReportStore : IModerationReportStore
 {
-    private readonly List<ResolvedReport> _reports = [.. reports];
+    private readonly Lock _gate = new();
+    private readonly Dictionary<BsonValue, BsonDocument> _reports = [];
 
-    public Task<IReadOnlyList<ResolvedReport>> ReadResolvedAsync(DateTimeOffset resolvedBefore, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ResolvedReport>>(
-        [
-            .. _reports.Where(r => r.Status is ModerationLabels.Actioned or ModerationLabels.Dismissed && r.ReviewedAt < resolvedBefore),
-        ]);
+    public InMemoryReportStore(IEnumerable<ResolvedReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        foreach (var report in reports)
+        {
+            Seed(new BsonDocument
+            {
+                { "_id", report.ReportId }, { "messageId", report.MessageId }, { "reason", report.Reason }, { "status", report.Status },
+                { "action", report.Action is null ? BsonNull.Value : report.Action }, { "reviewedAt", report.ReviewedAt.UtcDateTime },
+            });
+        }
+    }
+
+    /// <summary>Inserts a raw report as the upstream writes it; a second document with the same <c>_id</c> is a duplicate key.</summary>
+    public void Seed(BsonDocument raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        lock (_gate)
+        {
+            var id = raw.GetValue("_id", BsonNull.Value);
+            if (!_reports.TryAdd(id, Stored(raw)))
+            {
+                throw MongoSemantics.ModerationDuplicateKey("reports", "_id_", id);
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<ResolvedReport>> ReadResolvedAsync(DateTimeOffset resolvedBefore, CancellationToken cancellationToken)
+    {
+        var cutoff = MongoSemantics.ModerationStoredDate(resolvedBefore);
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<ResolvedReport>>(
+            [
+                .. _reports.Values
+                    .Where(r => r.GetValue("status", BsonNull.Value) is BsonString { Value: ModerationLabels.Actioned or ModerationLabels.Dismissed })
+                    .Where(r => MongoSemantics.ModerationDateField(r, "reviewedAt") < cutoff)
+                    .Select(MongoModerationReportStore.Parse)
+                    .OfType<ResolvedReport>(),
+            ]);
+        }
+    }
+
+    /// <summary>A copy with its dates truncated to milliseconds, as MongoDB would hold it.</summary>
+    internal static BsonDocument Stored(BsonDocument raw)
+    {
+        var copy = raw.DeepClone().AsBsonDocument;
+        foreach (var element in copy.ToList().Where(e => e.Value is BsonDateTime))
+        {
+            copy[element.Name] = new BsonDateTime(element.Value.AsBsonDateTime.MillisecondsSinceEpoch);
+        }
+
+        return copy;
+    }
 }
 
-/// <summary>Messages in memory, by id.</summary>
-public sealed class InMemoryMessageStore(IEnumerable<MessageContent> messages) : IMessageContentStore
+/// <summary>
+/// Messages in memory, held as raw documents by <c>_id</c>. A lookup by ObjectId matches only ObjectId ids, as
+/// <c>_id: { $in: [ObjectId…] }</c> does: a message whose <c>_id</c> is the same hex as a string is not found.
+/// </summary>
+public sealed class InMemoryMessageStore : IMessageContentStore
 {
-    private readonly Dictionary<ObjectId, MessageContent> _messages = messages.ToDictionary(m => m.MessageId);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<BsonValue, BsonDocument> _messages = [];
 
-    public Task<IReadOnlyDictionary<ObjectId, MessageContent>> GetAsync(IReadOnlyCollection<ObjectId> messageIds, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<ObjectId, MessageContent>>(
-            messageIds.Where(_messages.ContainsKey).Distinct().ToDictionary(id => id, id => _messages[id]));
+    public InMemoryMessageStore(IEnumerable<MessageContent> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            Seed(new BsonDocument
+            {
+                { "_id", message.MessageId }, { "content", message.Text }, { "deleted", message.Deleted },
+                { "editedAt", message.EditedAt is { } at ? at.UtcDateTime : BsonNull.Value },
+            });
+        }
+    }
+
+    /// <summary>Inserts a raw message as the upstream writes it; a second document with the same <c>_id</c> is a duplicate key.</summary>
+    public void Seed(BsonDocument raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        lock (_gate)
+        {
+            var id = raw.GetValue("_id", BsonNull.Value);
+            if (_messages.Keys.Any(k => MongoSemantics.ModerationFilterEquals(k, id)) || !_messages.TryAdd(id, InMemoryReportStore.Stored(raw)))
+            {
+                throw MongoSemantics.ModerationDuplicateKey("messages", "_id_", id);
+            }
+        }
+    }
+
+    public Task<IReadOnlyDictionary<ObjectId, MessageContent>> GetAsync(IReadOnlyCollection<ObjectId> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        lock (_gate)
+        {
+            var found = new Dictionary<ObjectId, MessageContent>();
+            foreach (var id in messageIds.Distinct())
+            {
+                // Dictionary lookup by BsonObjectId: equal only to an ObjectId _id (BsonString never equals BsonObjectId).
+                if (_messages.TryGetValue(new BsonObjectId(id), out var document) && MongoMessageContentStore.Parse(document) is { } message)
+                {
+                    found[id] = message;
+                }
+            }
+
+            return Task.FromResult<IReadOnlyDictionary<ObjectId, MessageContent>>(found);
+        }
+    }
 }
 
 /// <summary>Training sets in memory with the MongoDB store's semantics (examples upserted, stale ones removed, record last, createdAt kept).</summary>
@@ -39,7 +139,17 @@ public sealed class InMemoryTrainingSetStore : ITrainingSetStore
 
     public Task SaveAsync(TrainingSetSnapshot snapshot, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(snapshot);
         Saves++;
+        // MongoDB keeps dates to the millisecond.
+        snapshot = snapshot with
+        {
+            Record = snapshot.Record with
+            {
+                CreatedAt = MongoSemantics.ModerationStoredDate(snapshot.Record.CreatedAt),
+                ReportsResolvedBefore = MongoSemantics.ModerationStoredDate(snapshot.Record.ReportsResolvedBefore),
+            },
+        };
         var setId = snapshot.Record.Id;
         foreach (var example in snapshot.Examples)
         {
@@ -99,9 +209,10 @@ public sealed class InMemoryModelRegistry : IModelRegistry
 
     public Task<bool> AddAsync(ModelRecord record, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
-            return Task.FromResult(Models.TryAdd(record.Id, record));
+            return Task.FromResult(Models.TryAdd(record.Id, Stored(record)));
         }
     }
 
@@ -109,10 +220,10 @@ public sealed class InMemoryModelRegistry : IModelRegistry
     {
         lock (_gate)
         {
-            var model = Models[id];
+            var model = Models.GetValueOrDefault(id) ?? throw new InvalidOperationException($"model {id} is not in the registry: it cannot be promoted");
             if (model.Status != ModelStatus.Promoted || model.PromotedAt is null)
             {
-                model = Models[id] = model with { Status = ModelStatus.Promoted, PromotedAt = at };
+                model = Models[id] = model with { Status = ModelStatus.Promoted, PromotedAt = MongoSemantics.ModerationStoredDate(at) };
             }
 
             foreach (var older in Models.Values.Where(m => m.Kind == kind && m.Status == ModelStatus.Promoted && m.PromotedAt < model.PromotedAt).ToList())
@@ -128,9 +239,10 @@ public sealed class InMemoryModelRegistry : IModelRegistry
     {
         lock (_gate)
         {
-            if (Models[id].Status != ModelStatus.Promoted)
+            // An update that matches nothing changes nothing, as in MongoDB.
+            if (Models.TryGetValue(id, out var model) && model.Status != ModelStatus.Promoted)
             {
-                Models[id] = Models[id] with { Status = ModelStatus.Rejected };
+                Models[id] = model with { Status = ModelStatus.Rejected };
             }
         }
 
@@ -143,7 +255,14 @@ public sealed class InMemoryModelRegistry : IModelRegistry
 
     public Task WithdrawAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        SetStatus(id, ModelStatus.Rejected);
+        lock (_gate)
+        {
+            if (Models.TryGetValue(id, out var model))
+            {
+                Models[id] = model with { Status = ModelStatus.Rejected };
+            }
+        }
+
         return Task.CompletedTask;
     }
 
@@ -167,18 +286,42 @@ public sealed class InMemoryModelRegistry : IModelRegistry
 
     public void Put(ModelRecord record)
     {
+        ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
-            Models[record.Id] = record;
+            Models[record.Id] = Stored(record);
         }
     }
+
+    /// <summary>
+    /// Inserts a raw registry document as an operator or an older worker wrote it (a duplicate <c>_id</c> is a duplicate
+    /// key). Read as the MongoDB registry reads it, so a <c>promotedAt</c> that is not a date reads as none.
+    /// </summary>
+    public void Seed(BsonDocument raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var record = MongoModelRegistry.Parse(raw);
+        lock (_gate)
+        {
+            if (!Models.TryAdd(record.Id, Stored(record)))
+            {
+                throw MongoSemantics.ModerationDuplicateKey("models", "_id_", record.Id);
+            }
+        }
+    }
+
+    private static ModelRecord Stored(ModelRecord record) => record with
+    {
+        CreatedAt = MongoSemantics.ModerationStoredDate(record.CreatedAt),
+        PromotedAt = MongoSemantics.ModerationStoredDate(record.PromotedAt),
+    };
 
     /// <summary>Sets a model's status by hand, as an operator would in mongosh.</summary>
     public void SetStatus(string id, ModelStatus status, DateTimeOffset? promotedAt = null)
     {
         lock (_gate)
         {
-            Models[id] = Models[id] with { Status = status, PromotedAt = promotedAt ?? Models[id].PromotedAt };
+            Models[id] = Models[id] with { Status = status, PromotedAt = MongoSemantics.ModerationStoredDate(promotedAt) ?? Models[id].PromotedAt };
         }
     }
 }
