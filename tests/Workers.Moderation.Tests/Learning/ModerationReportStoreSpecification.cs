@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using QuikApp.Workers.DevStack.InMemory;
 using QuikApp.Workers.Moderation.Learning;
 using QuikApp.Workers.Shared.Mongo;
@@ -98,7 +99,8 @@ public sealed class InMemoryModerationReportStoreSpecification : ModerationRepor
         var raw = new BsonDocument { { "_id", ObjectId.GenerateNewId() }, { "status", "pending" } };
         _store.Seed(raw);
 
-        Assert.Contains("E11000", Assert.Throws<InvalidOperationException>(() => _store.Seed(raw)).Message, StringComparison.Ordinal);
+        var duplicate = Assert.Throws<MongoWriteException>(() => _store.Seed(raw));
+        Assert.Equal(ServerErrorCategory.DuplicateKey, duplicate.WriteError.Category);
     }
 }
 

@@ -45,8 +45,8 @@ public sealed class InMemoryAutoModerationResultStore : IAutoModerationResultSto
                 }
 
                 var same = ContentVersionOrder.IsSameEvent(result.Content, stored);
-                var processedAt = same ? existing!.Result!.ProcessedAt : MongoSemantics.ModerationStoredDate(result.ProcessedAt);
-                result = result with { Content = result.Content with { At = MongoSemantics.ModerationStoredDate(result.Content.At) } };
+                var processedAt = same ? existing!.Result!.ProcessedAt : MongoSemantics.Millis(result.ProcessedAt);
+                result = result with { Content = result.Content with { At = MongoSemantics.Millis(result.Content.At) } };
                 _results[result.MessageId] = new Stored(result with { ProcessedAt = processedAt }, existing?.Deletion);
                 applied[i] = true;
             }
@@ -65,7 +65,7 @@ public sealed class InMemoryAutoModerationResultStore : IAutoModerationResultSto
             lock (_results)
             {
                 var existing = _results.GetValueOrDefault(deletion.MessageId);
-                _results[deletion.MessageId] = new Stored(existing?.Result, deletion with { DeletedAt = MongoSemantics.ModerationStoredDate(deletion.DeletedAt) });
+                _results[deletion.MessageId] = new Stored(existing?.Result, deletion with { DeletedAt = MongoSemantics.Millis(deletion.DeletedAt) });
             }
         }
 

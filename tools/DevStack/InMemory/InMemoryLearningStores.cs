@@ -36,14 +36,14 @@ public sealed class InMemoryReportStore : IModerationReportStore
             var id = raw.GetValue("_id", BsonNull.Value);
             if (!_reports.TryAdd(id, Stored(raw)))
             {
-                throw MongoSemantics.ModerationDuplicateKey("reports", "_id_", id);
+                throw MongoSemantics.DuplicateKey("reports", "_id_", $"_id: {id}");
             }
         }
     }
 
     public Task<IReadOnlyList<ResolvedReport>> ReadResolvedAsync(DateTimeOffset resolvedBefore, CancellationToken cancellationToken)
     {
-        var cutoff = MongoSemantics.ModerationStoredDate(resolvedBefore);
+        var cutoff = MongoSemantics.Millis(resolvedBefore);
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<ResolvedReport>>(
@@ -99,9 +99,9 @@ public sealed class InMemoryMessageStore : IMessageContentStore
         lock (_gate)
         {
             var id = raw.GetValue("_id", BsonNull.Value);
-            if (_messages.Keys.Any(k => MongoSemantics.ModerationFilterEquals(k, id)) || !_messages.TryAdd(id, InMemoryReportStore.Stored(raw)))
+            if (_messages.Keys.Any(k => MongoSemantics.QueryEquals(k, id)) || !_messages.TryAdd(id, InMemoryReportStore.Stored(raw)))
             {
-                throw MongoSemantics.ModerationDuplicateKey("messages", "_id_", id);
+                throw MongoSemantics.DuplicateKey("messages", "_id_", $"_id: {id}");
             }
         }
     }
@@ -146,8 +146,8 @@ public sealed class InMemoryTrainingSetStore : ITrainingSetStore
         {
             Record = snapshot.Record with
             {
-                CreatedAt = MongoSemantics.ModerationStoredDate(snapshot.Record.CreatedAt),
-                ReportsResolvedBefore = MongoSemantics.ModerationStoredDate(snapshot.Record.ReportsResolvedBefore),
+                CreatedAt = MongoSemantics.Millis(snapshot.Record.CreatedAt),
+                ReportsResolvedBefore = MongoSemantics.Millis(snapshot.Record.ReportsResolvedBefore),
             },
         };
         var setId = snapshot.Record.Id;
@@ -223,7 +223,7 @@ public sealed class InMemoryModelRegistry : IModelRegistry
             var model = Models.GetValueOrDefault(id) ?? throw new InvalidOperationException($"model {id} is not in the registry: it cannot be promoted");
             if (model.Status != ModelStatus.Promoted || model.PromotedAt is null)
             {
-                model = Models[id] = model with { Status = ModelStatus.Promoted, PromotedAt = MongoSemantics.ModerationStoredDate(at) };
+                model = Models[id] = model with { Status = ModelStatus.Promoted, PromotedAt = MongoSemantics.Millis(at) };
             }
 
             foreach (var older in Models.Values.Where(m => m.Kind == kind && m.Status == ModelStatus.Promoted && m.PromotedAt < model.PromotedAt).ToList())
@@ -305,15 +305,15 @@ public sealed class InMemoryModelRegistry : IModelRegistry
         {
             if (!Models.TryAdd(record.Id, Stored(record)))
             {
-                throw MongoSemantics.ModerationDuplicateKey("models", "_id_", record.Id);
+                throw MongoSemantics.DuplicateKey("models", "_id_", $"_id: \"{record.Id}\"");
             }
         }
     }
 
     private static ModelRecord Stored(ModelRecord record) => record with
     {
-        CreatedAt = MongoSemantics.ModerationStoredDate(record.CreatedAt),
-        PromotedAt = MongoSemantics.ModerationStoredDate(record.PromotedAt),
+        CreatedAt = MongoSemantics.Millis(record.CreatedAt),
+        PromotedAt = MongoSemantics.Millis(record.PromotedAt),
     };
 
     /// <summary>Sets a model's status by hand, as an operator would in mongosh.</summary>
@@ -321,7 +321,7 @@ public sealed class InMemoryModelRegistry : IModelRegistry
     {
         lock (_gate)
         {
-            Models[id] = Models[id] with { Status = status, PromotedAt = MongoSemantics.ModerationStoredDate(promotedAt) ?? Models[id].PromotedAt };
+            Models[id] = Models[id] with { Status = status, PromotedAt = MongoSemantics.Millis(promotedAt) ?? Models[id].PromotedAt };
         }
     }
 }
