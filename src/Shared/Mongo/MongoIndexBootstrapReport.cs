@@ -50,6 +50,18 @@ public sealed record IndexBootstrapResult(
     /// <summary>Whether the index is not in place as declared (conflicting or not built in time).</summary>
     public bool IsUnsatisfied => Outcome is IndexBootstrapOutcome.Conflict or IndexBootstrapOutcome.TimedOut;
 
+    /// <summary>
+    /// Whether what the index guarantees is in place: as declared, or as an equivalent index under another name (same
+    /// keys, and the same unique, sparse and partial filter — what the server compares; code 85 says it exists). A
+    /// required index is satisfied by that: the uniqueness holds whatever the index is called.
+    /// </summary>
+    public bool IsGuaranteeInPlace => Outcome is IndexBootstrapOutcome.Created or IndexBootstrapOutcome.AlreadyPresent
+        || (ConflictKind == IndexConflictKind.SameKeysDifferentName && ExistingIndex is { } existing
+            && existing.GetValue("unique", false).ToBoolean() == Index.Unique
+            && existing.GetValue("sparse", false).ToBoolean() == Index.Sparse
+            && Equals(existing.GetValue("partialFilterExpression", BsonNull.Value) as BsonDocument, Index.PartialFilterExpression)
+            && !existing.Contains("collation"));
+
     public override string ToString() => Outcome switch
     {
         IndexBootstrapOutcome.Conflict => $"{Namespace} index {Index.Name}: conflict {ConflictKind} ({Detail})",
@@ -82,7 +94,7 @@ public sealed class MongoIndexBootstrapReport
 
     /// <summary>Required indexes (<see cref="MongoIndexDefinition.Required"/>) that are not in place: the worker must not consume.</summary>
     public IReadOnlyList<IndexBootstrapResult> RequiredUnsatisfied =>
-        Results.Where(result => result.Index.Required && result.IsUnsatisfied).ToList();
+        Results.Where(result => result.Index.Required && !result.IsGuaranteeInPlace).ToList();
 
     /// <summary>True when every declared index was already there as declared (a second run changes nothing).</summary>
     public bool AllAlreadyPresent => Results.All(result => result.Outcome == IndexBootstrapOutcome.AlreadyPresent);

@@ -123,8 +123,9 @@ public sealed partial class MongoIndexBootstrapService : IHostedService, IDispos
             {
                 return;
             }
-            catch (Exception ex) when (ex is MongoException or TimeoutException)
+            catch (Exception ex) when (ex is MongoException or TimeoutException or InvalidOperationException)
             {
+                // InvalidOperationException: a build whose write concern was not satisfied (a majority down).
                 // MongoDB unreachable for a moment: the gate stays closed and the next round tries again.
                 LogRetryFailed(_logger, ex, pending.Count);
             }

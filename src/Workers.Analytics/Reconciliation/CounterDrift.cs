@@ -136,12 +136,14 @@ public static class CounterDrift
         var filter = new BsonDocument
         {
             { "_id", id },
-            { "updatedAt", message.GetValue("updatedAt", BsonNull.Value) },
+            { "updatedAt", new BsonDocument("$eq", message.GetValue("updatedAt", BsonNull.Value)) },
         };
-        // A missing field reads as null here, and { field: null } matches a missing field: the guard holds either way.
+        // A missing field reads as null here, and { $eq: null } matches a missing field: the guard holds either way. $eq,
+        // not the bare value: an embedded document whose first key starts with '$' (a user-chosen reaction) would be read
+        // as an operator and fail the whole bulk on every run.
         foreach (var counter in set.Names)
         {
-            filter.Add(counter, message.GetValue(counter, BsonNull.Value));
+            filter.Add(counter, new BsonDocument("$eq", message.GetValue(counter, BsonNull.Value)));
         }
 
         return new CounterFix(id, reactionsDrifted, threadDrifted, filter, new BsonDocument("$set", set));

@@ -128,6 +128,13 @@ public sealed partial class MongoFileDocumentStore(MongoCatalog catalog, ILogger
             // retrying once the replica set recovers. The driver's bulk exception carries no label the classifier knows.
             throw new TransientDependencyException($"MongoDB did not confirm the {what} writes: {ex.WriteConcernError.Message} (code {ex.WriteConcernError.Code})", ex);
         }
+        catch (MongoBulkWriteException<BsonDocument> ex) when (ex.WriteErrors.Any(e => TransientWriteErrorCodes.Contains(e.Code)))
+        {
+            // A write conflict, a stepdown or a shutdown interrupting some of the writes: nothing wrong with those
+            // documents, so the whole batch is retried (every write here is idempotent) instead of refusing them.
+            var first = ex.WriteErrors.First(e => TransientWriteErrorCodes.Contains(e.Code));
+            throw new TransientDependencyException($"MongoDB interrupted the {what} writes: code {first.Code} ({first.Message})", ex);
+        }
         catch (MongoBulkWriteException<BsonDocument> ex) when (ex.WriteConcernError is null && ex.WriteErrors.Count > 0 && ex.Result.IsAcknowledged)
         {
             foreach (var error in ex.WriteErrors)
@@ -138,6 +145,12 @@ public sealed partial class MongoFileDocumentStore(MongoCatalog catalog, ILogger
             return (ex.Result.MatchedCount, ex.WriteErrors.Select(e => e.Index).ToHashSet());
         }
     }
+
+    /// <summary>
+    /// Per-document write errors that say nothing about the document: WriteConflict (112), MaxTimeMSExpired (50),
+    /// stepdown and shutdown interruptions (11600, 11602, 91, 189, 10107, 13435, 13436).
+    /// </summary>
+    internal static readonly HashSet<int> TransientWriteErrorCodes = [112, 50, 11600, 11602, 91, 189, 10107, 13435, 13436];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "File {FileId}: MongoDB refused the {What} write (code {Code}, {Category}); the rest of the batch is written")]
     private static partial void LogWriteRefused(ILogger logger, string what, Guid fileId, int code, ServerErrorCategory category);

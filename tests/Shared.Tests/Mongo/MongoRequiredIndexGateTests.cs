@@ -82,6 +82,58 @@ public sealed class MongoRequiredIndexGateTests
         await service.StopAsync(TestContext.Current.CancellationToken);
     }
 
+    [Theory(Timeout = 10_000)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public async Task StartAsync_RequiredIndexExistsUnderAnotherName_OpensOnlyWhenItIsAsUnique(bool existingUnique, bool expectOpen)
+    {
+        // An upstream unique { messageId: 1 } under its own name gives the uniqueness the worker needs (code 85);
+        // a non-unique one does not. Before, both kept the worker from ever consuming.
+        var gate = new MongoRequiredIndexGate();
+        var existing = new MongoDB.Bson.BsonDocument { { "v", 2 }, { "key", new MongoDB.Bson.BsonDocument("messageId", 1) }, { "name", "upstream_messageId" }, { "unique", existingUnique } };
+        var service = Service(
+            (indexes, _) => Task.FromResult(new MongoIndexBootstrapReport([.. indexes.Select(index => index == Required
+                ? new IndexBootstrapResult(index, "QuikApp_moderation", IndexBootstrapOutcome.Conflict, IndexConflictKind.SameKeysDifferentName, existing)
+                : new IndexBootstrapResult(index, "QuikApp_moderation", IndexBootstrapOutcome.Created))])),
+            gate,
+            new FakeTimeProvider());
+
+        await service.StartAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(expectOpen, gate.IsOpen);
+        await service.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Retry_AWriteConcernFailureOnARetry_KeepsRetryingAndOpensLater()
+    {
+        // A build whose write concern failed (a majority down) threw out of the retry loop, which then never ran again.
+        var gate = new MongoRequiredIndexGate();
+        var time = new FakeTimeProvider();
+        var attempts = 0;
+        var service = Service(
+            (indexes, _) => ++attempts switch
+            {
+                1 => Task.FromResult(Report(indexes, duplicates: true)),
+                2 => throw new InvalidOperationException("createIndexes ... did not satisfy the write concern"),
+                _ => Task.FromResult(Report(indexes, duplicates: false)),
+            },
+            gate,
+            time);
+        await service.StartAsync(TestContext.Current.CancellationToken);
+        var opened = gate.WaitAsync(TestContext.Current.CancellationToken);
+
+        while (!opened.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromSeconds(30));
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(gate.IsOpen);
+        Assert.True(attempts >= 3, $"{attempts} attempts");
+        await service.StopAsync(TestContext.Current.CancellationToken);
+    }
+
     [Fact(Timeout = 10_000)]
     public async Task StopAsync_GateStillClosed_EndsTheRetriesAndWaitersAreCancelled()
     {

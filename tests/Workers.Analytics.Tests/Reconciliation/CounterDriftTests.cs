@@ -45,10 +45,10 @@ public sealed class CounterDriftTests
         // Compare-and-set: the old filter carried _id and updatedAt only, so a counter the message-service bumped without
         // moving updatedAt, between our read and this write, was overwritten by the older truth.
         StageAssert.Equal("""
-            { _id: ObjectId("65a4f0c2e1b2c3d4e5f60701"), updatedAt: ISODate("2024-01-15T11:00:00Z"),
-              reactions: { thumbsup: [ UUID("00000000-0000-4000-8000-000000000001"), UUID("00000000-0000-4000-8000-000000000002") ],
-                           heart: [ UUID("00000000-0000-4000-8000-000000000003") ] },
-              reactionCount: 3 }
+            { _id: ObjectId("65a4f0c2e1b2c3d4e5f60701"), updatedAt: { $eq: ISODate("2024-01-15T11:00:00Z") },
+              reactions: { $eq: { thumbsup: [ UUID("00000000-0000-4000-8000-000000000001"), UUID("00000000-0000-4000-8000-000000000002") ],
+                                  heart: [ UUID("00000000-0000-4000-8000-000000000003") ] } },
+              reactionCount: { $eq: 3 } }
             """, fix.Filter);
         StageAssert.Equal("""
             { $set: { reactions: { heart: [ UUID("00000000-0000-4000-8000-000000000003") ],
@@ -120,7 +120,19 @@ public sealed class CounterDriftTests
 
         var fix = CounterDrift.Evaluate(message, ReactionTally.None, ThreadTally.None)!;
 
-        StageAssert.Equal("""{ _id: 1, updatedAt: null, reactions: null, reactionCount: 2 }""", fix.Filter);
+        StageAssert.Equal("""{ _id: 1, updatedAt: { $eq: null }, reactions: { $eq: null }, reactionCount: { $eq: 2 } }""", fix.Filter);
+    }
+
+    [Fact]
+    public void Evaluate_ReactionKeyStartingWithDollar_IsGuardedAsAValueNotReadAsAnOperator()
+    {
+        // A user-chosen reaction key first in the document, starting with '$', made the bare embedded-document guard an
+        // unknown operator: the whole bulk failed on every run.
+        var message = BsonDocument.Parse("""{ _id: 1, updatedAt: null, reactions: { "$where": [ UUID("00000000-0000-4000-8000-000000000001") ] }, reactionCount: 0 }""");
+
+        var fix = CounterDrift.Evaluate(message, Truth("""[ { k: "$where", v: [ UUID("00000000-0000-4000-8000-000000000002") ] } ]""", 1), SameThread)!;
+
+        Assert.Equal("$eq", fix.Filter["reactions"].AsBsonDocument.GetElement(0).Name);
     }
 
     [Fact]
@@ -129,8 +141,8 @@ public sealed class CounterDriftTests
         var fix = CounterDrift.Evaluate(BsonDocument.Parse(Message), SameReactions, new ThreadTally(3, new DateTime(2024, 1, 15, 12, 0, 0, DateTimeKind.Utc)))!;
 
         StageAssert.Equal("""
-            { _id: ObjectId("65a4f0c2e1b2c3d4e5f60701"), updatedAt: ISODate("2024-01-15T11:00:00Z"),
-              replyCount: 2, lastReplyAt: ISODate("2024-01-15T11:00:00Z") }
+            { _id: ObjectId("65a4f0c2e1b2c3d4e5f60701"), updatedAt: { $eq: ISODate("2024-01-15T11:00:00Z") },
+              replyCount: { $eq: 2 }, lastReplyAt: { $eq: ISODate("2024-01-15T11:00:00Z") } }
             """, fix.Filter);
     }
 }
