@@ -95,10 +95,10 @@ public sealed class MongoModelRegistry(MongoCatalog catalog) : IModelRegistry
         var set = new BsonDocument
         {
             { "promotedAt", new BsonDocument("$cond", new BsonArray { keep, "$promotedAt", new BsonDocument("$literal", at.UtcDateTime) }) },
-            { "retiredAt", new BsonDocument("$cond", new BsonArray { keep, "$retiredAt", "$$REMOVE" }) },
             { "status", new BsonDocument("$literal", Promoted) },
         };
-        var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([new BsonDocument("$set", set)]);
+        // A promoted model is not retired: retiredAt goes in every case.
+        var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([new BsonDocument("$set", set), new BsonDocument("$unset", "retiredAt")]);
         return Builders<BsonDocument>.Update.Pipeline(pipeline);
     }
 
